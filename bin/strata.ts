@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * The composition root: builds the CLI from every layer's commands. No logic lives here.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { plumbingCommands, renderError, type StrataCommand } from '../plumbing/cli/index.js';
+import { StrataError } from '../plumbing/errors/index.js';
+import { helpCommand } from './help.js';
+
+const commands: StrataCommand[] = [...plumbingCommands];
+const args = hideBin(process.argv);
+const json = args.includes('--json');
+const debug = args.includes('--debug');
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    renderError(new StrataError('INTERRUPTED', `interrupted by ${signal}; the repository is consistent (unfinished work left only temporary files, which prune removes)`), { json, debug: false });
+    process.exit(130);
+  });
+}
+
+let cli = yargs(args)
+  .scriptName('strata')
+  .usage('strata <command> [options]\n\nA versioned, content-addressed backup store. `strata help plumbing` lists the low-level commands.')
+  .option('repo', { type: 'string', global: true, describe: 'repository path (default: STRATA_REPO, then a .strata folder found upward)' })
+  .option('json', { type: 'boolean', global: true, describe: 'machine-readable output' })
+  .option('debug', { type: 'boolean', global: true, describe: 'print versions and stack traces on internal errors' })
+  .strict()
+  .demandCommand(1, 'give a command; `strata help` lists them')
+  .recommendCommands()
+  .help('help')
+  .alias('h', 'help')
+  .version()
+  .wrap(Math.min(110, process.stdout.columns || 100))
+  .fail((msg, err) => {
+    if (err) throw err;
+    process.exitCode = renderError(new StrataError('USAGE', msg ?? 'invalid arguments', { hint: 'see `strata --help`' }), { json, debug });
+  });
+
+for (const command of commands) cli = cli.command(command);
+cli = cli.command(helpCommand(commands));
+
+try {
+  await cli.parseAsync();
+} catch (err) {
+  process.exitCode = renderError(err, { json, debug });
+}

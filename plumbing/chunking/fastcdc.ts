@@ -1,0 +1,265 @@
+/**
+ * FastCDC 2020 content-defined chunking (Xia et al., IEEE TPDS 2020): gear hash, normalized chunking,
+ * two bytes per step. Cuts exactly where the conformance vectors in `test/fixtures/fastcdc` say.
+ *
+ * The 64-bit gear hash is emulated without BigInt. Every mask has bits only below 2^48 (and
+ * `maskS << 1` below 2^49), and a gear step only shifts left and adds, so carries move upwards only:
+ * the bits a mask test reads depend on nothing above them. The hot loop therefore keeps the hash as
+ * two int32 words, `lo` = bits 0..23 and `hi` = bits 24..55 (wrapping), which makes every mask test
+ * exact while keeping each addition inside int32 range.
+ */
+
+import { createHash } from 'node:crypto';
+import type { ChunkingStrategy } from './strategy.js';
+
+/** Parameters of a FastCDC chunker; sizes in bytes. */
+export interface FastCdcParams {
+  /** No chunk (except the last) is shorter than `2 * floor(minSize / 2)` bytes. */
+  minSize: number;
+  /** Target average chunk size; selects the masks. */
+  avgSize: number;
+  /** No chunk is longer than this. */
+  maxSize: number;
+  /** Normalization level 0..3: how strongly chunk sizes are pulled towards `avgSize`. */
+  normalization: number;
+}
+
+/** Smallest accepted `minSize`. */
+export const FASTCDC_MIN_SIZE = 64;
+/** Largest accepted `maxSize` (1 GiB). */
+export const FASTCDC_MAX_SIZE = 1 << 30;
+
+/**
+ * The FastCDC 2020 masks, indexed by `bits = round(log2(avgSize))` plus or minus the normalization
+ * level. All fit in 48 bits, so they are exact as JavaScript numbers.
+ */
+export const FASTCDC_MASKS: readonly number[] = Object.freeze([
+  0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000,
+  0x0000000001804110, 0x0000000001803110, 0x0000000018035100, 0x0000001800035300, 0x0000019000353000,
+  0x0000590003530000, 0x0000d90003530000, 0x0000d90103530000, 0x0000d90303530000, 0x0000d90313530000,
+  0x0000d90f03530000, 0x0000d90303537000, 0x0000d90703537000, 0x0000d90707537000, 0x0000d91707537000,
+  0x0000d91747537000, 0x0000d91767537000, 0x0000d93767537000, 0x0000d93777537000, 0x0000d93777577000,
+  0x0000db3777577000,
+]);
+
+/** Lowest mask index accepted: the masks below it are zero and would cut at every position. */
+const MIN_MASK_INDEX = 5;
+const LO_BITS = 28;
+const LO_MASK = 0xfffffff;
+const LO_RADIX = 2 ** LO_BITS;
+
+/** A 64-bit table as high and low 32-bit words (unsigned). */
+interface Table64 {
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+}
+
+/** The same table in hot-path form: bits 0..23 and bits 24..55 of each value (int32). */
+interface SplitTable {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+}
+
+/** GEAR[i] = first 8 bytes, big-endian, of MD5 of 64 bytes all equal to i. */
+function deriveGear(): Table64 {
+  const hi = new Uint32Array(256);
+  const lo = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    const digest = createHash('md5').update(Buffer.alloc(64, i)).digest();
+    hi[i] = digest.readUInt32BE(0);
+    lo[i] = digest.readUInt32BE(4);
+  }
+  return { hi, lo };
+}
+
+/** GEAR_LS[i] = (GEAR[i] << 1) mod 2^64. */
+function shiftLeftOne(table: Table64): Table64 {
+  const hi = new Uint32Array(256);
+  const lo = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    hi[i] = ((table.hi[i]! << 1) | (table.lo[i]! >>> 31)) >>> 0;
+    lo[i] = (table.lo[i]! << 1) >>> 0;
+  }
+  return { hi, lo };
+}
+
+function splitTable(table: Table64): SplitTable {
+  const lo = new Int32Array(256);
+  const hi = new Int32Array(256);
+  for (let i = 0; i < 256; i++) {
+    lo[i] = table.lo[i]! & LO_MASK;
+    hi[i] = (table.lo[i]! >>> LO_BITS) | (table.hi[i]! << (32 - LO_BITS));
+  }
+  return { lo, hi };
+}
+
+const GEAR = deriveGear();
+const GEAR_LS = shiftLeftOne(GEAR);
+const GEAR_SPLIT = splitTable(GEAR);
+const GEAR_LS_SPLIT = splitTable(GEAR_LS);
+
+function toBigInts(table: Table64): bigint[] {
+  return Array.from(table.hi, (hi, i) => (BigInt(hi) << 32n) | BigInt(table.lo[i]!));
+}
+
+/** Copies of the GEAR and GEAR_LS tables as 64-bit values, for verification against the vectors. */
+export function fastCdcGearTables(): { gear: bigint[]; gearLs: bigint[] } {
+  return { gear: toBigInts(GEAR), gearLs: toBigInts(GEAR_LS) };
+}
+
+/** The mask indices FastCDC uses for these parameters: `[small-chunk index, large-chunk index]`. */
+export function fastCdcMaskIndices(avgSize: number, normalization: number): [number, number] {
+  const bits = Math.round(Math.log2(avgSize));
+  return [bits + normalization, bits - normalization];
+}
+
+function requireInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`fastcdc ${name} must be an integer, got ${String(value)}`);
+  }
+}
+
+function validateParams(params: FastCdcParams): void {
+  const { minSize, avgSize, maxSize, normalization } = params;
+  requireInteger('minSize', minSize);
+  requireInteger('avgSize', avgSize);
+  requireInteger('maxSize', maxSize);
+  requireInteger('normalization', normalization);
+  if (minSize < FASTCDC_MIN_SIZE) {
+    throw new RangeError(`fastcdc minSize must be at least ${FASTCDC_MIN_SIZE}, got ${minSize}`);
+  }
+  if (!(minSize <= avgSize && avgSize <= maxSize)) {
+    throw new RangeError(
+      `fastcdc sizes must satisfy minSize <= avgSize <= maxSize, got ${minSize}/${avgSize}/${maxSize}`,
+    );
+  }
+  if (maxSize > FASTCDC_MAX_SIZE) {
+    throw new RangeError(`fastcdc maxSize must be at most ${FASTCDC_MAX_SIZE}, got ${maxSize}`);
+  }
+  if (normalization < 0 || normalization > 3) {
+    throw new RangeError(`fastcdc normalization must be 0..3, got ${normalization}`);
+  }
+  const [small, large] = fastCdcMaskIndices(avgSize, normalization);
+  if (large < MIN_MASK_INDEX || small >= FASTCDC_MASKS.length) {
+    throw new RangeError(
+      `fastcdc avgSize ${avgSize} with normalization ${normalization} needs masks ${large}..${small}, ` +
+        `outside the supported ${MIN_MASK_INDEX}..${FASTCDC_MASKS.length - 1}`,
+    );
+  }
+}
+
+/** The low word (bits below LO_BITS) of a mask below 2^49, as an int32. */
+function maskLo(mask: number): number {
+  return (mask % LO_RADIX) | 0;
+}
+
+/** The high word (bits from LO_BITS up) of a mask below 2^49, as an int32. */
+function maskHi(mask: number): number {
+  return Math.floor(mask / LO_RADIX) | 0;
+}
+
+/** FastCDC 2020 chunker (normalized chunking, two bytes per step). */
+export class FastCdcChunker implements ChunkingStrategy {
+  readonly algorithm = 'fastcdc-2020';
+  readonly minSize: number;
+  readonly avgSize: number;
+  readonly maxSize: number;
+  readonly normalization: number;
+  /** Mask for positions before `avgSize` (harder to match). */
+  readonly maskS: number;
+  /** Mask for positions from `avgSize` on (easier to match). */
+  readonly maskL: number;
+
+  readonly #maskSLo: number;
+  readonly #maskSHi: number;
+  readonly #maskSLsLo: number;
+  readonly #maskSLsHi: number;
+  readonly #maskLLo: number;
+  readonly #maskLHi: number;
+  readonly #maskLLsLo: number;
+  readonly #maskLLsHi: number;
+
+  /** @throws RangeError when the parameters are not integers in range or select no usable masks. */
+  constructor(params: FastCdcParams) {
+    validateParams(params);
+    this.minSize = params.minSize;
+    this.avgSize = params.avgSize;
+    this.maxSize = params.maxSize;
+    this.normalization = params.normalization;
+    const [small, large] = fastCdcMaskIndices(params.avgSize, params.normalization);
+    this.maskS = FASTCDC_MASKS[small]!;
+    this.maskL = FASTCDC_MASKS[large]!;
+    this.#maskSLo = maskLo(this.maskS);
+    this.#maskSHi = maskHi(this.maskS);
+    this.#maskSLsLo = maskLo(this.maskS * 2);
+    this.#maskSLsHi = maskHi(this.maskS * 2);
+    this.#maskLLo = maskLo(this.maskL);
+    this.#maskLHi = maskHi(this.maskL);
+    this.#maskLLsLo = maskLo(this.maskL * 2);
+    this.#maskLLsHi = maskHi(this.maskL * 2);
+  }
+
+  /** Length of the chunk starting at `src[offset]`, given `length` bytes from there (see ChunkingStrategy). */
+  cut(src: Uint8Array, offset: number, length: number): number {
+    const minSize = this.minSize;
+    if (length <= minSize) return length;
+    const remaining = length < this.maxSize ? length : this.maxSize;
+    const center = this.avgSize < remaining ? this.avgSize : remaining;
+    const gLo = GEAR_SPLIT.lo;
+    const gHi = GEAR_SPLIT.hi;
+    const lsLo = GEAR_LS_SPLIT.lo;
+    const lsHi = GEAR_LS_SPLIT.hi;
+    let lo = 0;
+    let hi = 0;
+    let a = offset + minSize - (minSize & 1);
+
+    let mALo = this.#maskSLsLo;
+    let mAHi = this.#maskSLsHi;
+    let mBLo = this.#maskSLo;
+    let mBHi = this.#maskSHi;
+    const centerEnd = offset + center - (center & 1);
+    for (; a < centerEnd; a += 2) {
+      let x = src[a]!;
+      lo = (lo << 2) + lsLo[x]!;
+      hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
+      lo &= 0xfffffff;
+      if ((lo & mALo) === 0 && (hi & mAHi) === 0) return a - offset;
+      x = src[a + 1]!;
+      lo += gLo[x]!;
+      hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
+      lo &= 0xfffffff;
+      if ((lo & mBLo) === 0 && (hi & mBHi) === 0) return a + 1 - offset;
+    }
+
+    mALo = this.#maskLLsLo;
+    mAHi = this.#maskLLsHi;
+    mBLo = this.#maskLLo;
+    mBHi = this.#maskLHi;
+    const end = offset + remaining - (remaining & 1);
+    for (; a < end; a += 2) {
+      let x = src[a]!;
+      lo = (lo << 2) + lsLo[x]!;
+      hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
+      lo &= 0xfffffff;
+      if ((lo & mALo) === 0 && (hi & mAHi) === 0) return a - offset;
+      x = src[a + 1]!;
+      lo += gLo[x]!;
+      hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
+      lo &= 0xfffffff;
+      if ((lo & mBLo) === 0 && (hi & mBHi) === 0) return a + 1 - offset;
+    }
+    return remaining;
+  }
+
+  /** The chunks of `data`, in order, as views into it. */
+  chunkData(data: Uint8Array): Uint8Array[] {
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    while (offset < data.length) {
+      const length = this.cut(data, offset, data.length - offset);
+      chunks.push(data.subarray(offset, offset + length));
+      offset += length;
+    }
+    return chunks;
+  }
+}

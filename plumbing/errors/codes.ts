@@ -1,0 +1,59 @@
+/**
+ * Every error code strata emits, with its exit code. This table is the single place where codes map
+ * to exit codes; the README's exit-code table is generated from the same facts.
+ */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  partial: 3,
+  noRepository: 10,
+  locked: 11,
+  integrity: 12,
+  internal: 70,
+  interrupted: 130,
+} as const;
+
+export const ERROR_CODES = {
+  // usage (2)
+  USAGE: EXIT.usage,
+  INVALID_ARGUMENT: EXIT.usage,
+  // repository discovery and config (10, 1)
+  NO_REPOSITORY: EXIT.noRepository,
+  REPO_EXISTS: EXIT.failed,
+  FORMAT_UNSUPPORTED: EXIT.failed,
+  CONFIG_INVALID: EXIT.failed,
+  // names and revisions (1)
+  INVALID_ID: EXIT.failed,
+  AMBIGUOUS_ID: EXIT.failed,
+  UNKNOWN_REVISION: EXIT.failed,
+  UNKNOWN_REF: EXIT.failed,
+  INVALID_REF_NAME: EXIT.failed,
+  REF_CHANGED: EXIT.failed,
+  PATH_NOT_FOUND: EXIT.failed,
+  WRONG_KIND: EXIT.failed,
+  INVALID_OBJECT: EXIT.failed,
+  // locks (11)
+  LOCKED: EXIT.locked,
+  STALE_LOCK: EXIT.locked,
+  // integrity (12)
+  OBJECT_MISSING: EXIT.integrity,
+  OBJECT_CORRUPT: EXIT.integrity,
+  FSCK_FAILED: EXIT.integrity,
+  // filesystem (1)
+  UNSAFE_PATH: EXIT.failed,
+  TARGET_NOT_EMPTY: EXIT.failed,
+  FILE_NOT_FOUND: EXIT.failed,
+  IO_ERROR: EXIT.failed,
+  UNSUPPORTED_FILE_TYPE: EXIT.failed,
+  // process
+  INTERRUPTED: EXIT.interrupted,
+  INTERNAL: EXIT.internal,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The exit code for an error code; unknown codes are command failures (1). */
+export function exitCodeFor(code: string): number {
+  return (ERROR_CODES as Record<string, number>)[code] ?? EXIT.failed;
+}

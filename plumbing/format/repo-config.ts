@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** The repository format version this code reads and writes. */
+export const FORMAT_VERSION = 1;
+
+/** Chunker limits accepted at init (bytes). */
+export const CHUNK_LIMITS = { min: 64, max: 256 * 1024 * 1024 } as const;
+
+const size = z.number().int().min(CHUNK_LIMITS.min).max(CHUNK_LIMITS.max);
+
+export const FastCdcConfig = z
+  .strictObject({
+    algorithm: z.literal('fastcdc-2020'),
+    minSize: size,
+    avgSize: size,
+    maxSize: size,
+    normalization: z.number().int().min(0).max(3),
+  })
+  .refine((c) => c.minSize <= c.avgSize && c.avgSize <= c.maxSize, {
+    message: 'chunk sizes must satisfy min <= avg <= max',
+  });
+
+export const FixedChunkingConfig = z.strictObject({ algorithm: z.literal('fixed'), size });
+
+export const ChunkingConfig = z.union([FastCdcConfig, FixedChunkingConfig]);
+export type ChunkingConfig = z.infer<typeof ChunkingConfig>;
+
+export const CompressionConfig = z.strictObject({
+  algorithm: z.literal('zlib'),
+  level: z.number().int().min(0).max(9),
+});
+export type CompressionConfig = z.infer<typeof CompressionConfig>;
+
+/** The `config` file of a repository. */
+export const RepoConfig = z.strictObject({
+  format: z.literal('strata'),
+  formatVersion: z.literal(FORMAT_VERSION),
+  hash: z.literal('sha256'),
+  chunking: ChunkingConfig,
+  compression: CompressionConfig,
+});
+export type RepoConfig = z.infer<typeof RepoConfig>;
+
+export const DEFAULT_CHUNKING = {
+  algorithm: 'fastcdc-2020',
+  minSize: 64 * 1024,
+  avgSize: 1024 * 1024,
+  maxSize: 4 * 1024 * 1024,
+  normalization: 1,
+} as const satisfies ChunkingConfig;
+
+export const DEFAULT_COMPRESSION = { algorithm: 'zlib', level: 1 } as const satisfies CompressionConfig;
+
+export function defaultConfig(): RepoConfig {
+  return {
+    format: 'strata',
+    formatVersion: FORMAT_VERSION,
+    hash: 'sha256',
+    chunking: { ...DEFAULT_CHUNKING },
+    compression: { ...DEFAULT_COMPRESSION },
+  };
+}

@@ -1,0 +1,69 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { StrataError, hasErrno } from '../errors/index.js';
+import { chunkStream } from '../chunking/stream.js';
+import { computeObjectId } from '../format/object-id.js';
+import { DEFAULT_CHUNKING, defaultConfig, type ChunkingConfig } from '../format/repo-config.js';
+import type { Repository } from '../store/repository.js';
+import { strategyFor } from '../store/repository.js';
+
+export interface ChunkFileOptions {
+  /** Its parameters are used unless others are given; defaults apply without one. */
+  repo?: Repository | undefined;
+  file: string;
+  min?: number | undefined;
+  avg?: number | undefined;
+  max?: number | undefined;
+  normalization?: number | undefined;
+}
+
+export interface ChunkBoundary {
+  offset: number;
+  length: number;
+  /** The blob id the chunk has (or would have) in the repository. */
+  id: string;
+}
+
+export interface ChunkFileResult {
+  file: string;
+  size: number;
+  chunking: ChunkingConfig;
+  chunks: ChunkBoundary[];
+}
+
+/** The chunk boundaries of a file, without storing anything. */
+export async function chunkFile(options: ChunkFileOptions): Promise<ChunkFileResult> {
+  const base = (options.repo?.config ?? defaultConfig()).chunking;
+  const overridden = [options.min, options.avg, options.max, options.normalization].some((v) => v !== undefined);
+  const fast = base.algorithm === 'fastcdc-2020' ? base : DEFAULT_CHUNKING;
+  const chunking: ChunkingConfig = overridden
+    ? {
+        algorithm: 'fastcdc-2020',
+        minSize: options.min ?? fast.minSize,
+        avgSize: options.avg ?? fast.avgSize,
+        maxSize: options.max ?? fast.maxSize,
+        normalization: options.normalization ?? fast.normalization,
+      }
+    : base;
+  let strategy;
+  try {
+    strategy = strategyFor({ ...defaultConfig(), chunking });
+  } catch (err) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid chunking parameters: ${(err as Error).message}`);
+  }
+  try {
+    const st = await stat(options.file);
+    if (!st.isFile()) throw new StrataError('INVALID_ARGUMENT', `${options.file} is not a regular file`);
+  } catch (err) {
+    if (err instanceof StrataError) throw err;
+    if (hasErrno(err, 'ENOENT')) throw new StrataError('FILE_NOT_FOUND', `${options.file} does not exist`);
+    throw new StrataError('IO_ERROR', `cannot read ${options.file}: ${(err as Error).message}`);
+  }
+  const chunks: ChunkBoundary[] = [];
+  let offset = 0;
+  for await (const chunk of chunkStream(createReadStream(options.file, { highWaterMark: 1024 * 1024 }), strategy)) {
+    chunks.push({ offset, length: chunk.length, id: computeObjectId('blob', chunk) });
+    offset += chunk.length;
+  }
+  return { file: options.file, size: offset, chunking, chunks };
+}

@@ -1,0 +1,68 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { StrataError, hasErrno } from '../errors/index.js';
+import { defaultConfig, type RepoConfig } from '../format/repo-config.js';
+import { storeContent } from '../store/file-content.js';
+import { strategyFor, type Repository } from '../store/repository.js';
+
+export interface HashObjectOptions {
+  /** Needed with `write`; without it the default chunking parameters are used. */
+  repo?: Repository | undefined;
+  /** Files to hash, in order. */
+  files?: string[];
+  /** Content to hash from a stream (stdin). */
+  stdin?: AsyncIterable<Uint8Array> | undefined;
+  write?: boolean;
+}
+
+export interface HashedObject {
+  /** The file path, or `-` for stdin. */
+  path: string;
+  id: string;
+  kind: 'blob' | 'chunks';
+  size: number;
+  chunks: number;
+  /** Objects newly stored (0 without write, or when everything was stored already). */
+  newObjects: number;
+}
+
+/**
+ * The id a file has (or gets, with `write`): a blob when its content is one chunk, otherwise a chunk
+ * list. Content is streamed in bounded memory whatever its size.
+ */
+export async function hashObject(options: HashObjectOptions): Promise<HashedObject[]> {
+  const write = options.write ?? false;
+  if (write && !options.repo) throw new StrataError('NO_REPOSITORY', 'hash-object -w needs a repository');
+  const config: RepoConfig = options.repo?.config ?? defaultConfig();
+  const strategy = strategyFor(config);
+  const objects = options.repo?.objects;
+  const run = async (path: string, source: AsyncIterable<Uint8Array>): Promise<HashedObject> => {
+    const r = await storeContent({
+      // Without a repository nothing is written, so the store is never touched.
+      objects: objects as NonNullable<typeof objects>,
+      strategy,
+      source,
+      write,
+    });
+    return { path, id: r.id, kind: r.kind, size: r.size, chunks: r.chunks, newObjects: r.newObjects };
+  };
+  const results: HashedObject[] = [];
+  if (options.stdin) results.push(await run('-', options.stdin));
+  for (const file of options.files ?? []) {
+    try {
+      const st = await stat(file);
+      if (!st.isFile()) throw new StrataError('INVALID_ARGUMENT', `${file} is not a regular file`);
+    } catch (err) {
+      if (err instanceof StrataError) throw err;
+      if (hasErrno(err, 'ENOENT')) throw new StrataError('FILE_NOT_FOUND', `${file} does not exist`, { data: { path: file } });
+      throw new StrataError('IO_ERROR', `cannot read ${file}: ${(err as Error).message}`, { cause: err, data: { path: file } });
+    }
+    try {
+      results.push(await run(file, createReadStream(file, { highWaterMark: 1024 * 1024 })));
+    } catch (err) {
+      if (err instanceof StrataError) throw err;
+      throw new StrataError('IO_ERROR', `cannot read ${file}: ${(err as Error).message}`, { cause: err, data: { path: file } });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,63 @@
+import { deflate, inflate, inflateSync, constants } from 'node:zlib';
+import { promisify } from 'node:util';
+
+const deflateAsync = promisify(deflate);
+const inflateAsync = promisify(inflate);
+
+/** Bodies this small are inflated synchronously: a thread-pool round trip costs more than the work. */
+const SYNC_INFLATE_LIMIT = 32 * 1024;
+
+/**
+ * Shannon entropy, in bits per byte, of a few samples of `data`. Compressed media, archives and
+ * random data measure close to 8; text and most uncompressed formats far below.
+ */
+export function sampleEntropy(data: Uint8Array, sampleSize = 4096, samples = 4): number {
+  const counts = new Uint32Array(256);
+  let total = 0;
+  if (data.length <= sampleSize * samples) {
+    for (let i = 0; i < data.length; i++) counts[data[i] as number]!++;
+    total = data.length;
+  } else {
+    const step = Math.floor((data.length - sampleSize) / (samples - 1));
+    for (let s = 0; s < samples; s++) {
+      const start = s * step;
+      for (let i = start; i < start + sampleSize; i++) counts[data[i] as number]!++;
+      total += sampleSize;
+    }
+  }
+  if (total === 0) return 0;
+  let bits = 0;
+  for (let i = 0; i < 256; i++) {
+    const c = counts[i] as number;
+    if (c > 0) {
+      const p = c / total;
+      bits -= p * Math.log2(p);
+    }
+  }
+  return bits;
+}
+
+/** Above this entropy (bits per byte) content is treated as incompressible and stored at level 0. */
+export const INCOMPRESSIBLE_ENTROPY = 7.5;
+
+/** The zlib level to use for `data`: the configured one, or 0 for content that will not compress. */
+export function chooseLevel(data: Uint8Array, configured: number): number {
+  if (configured === 0 || data.length < 512) return configured;
+  return sampleEntropy(data) > INCOMPRESSIBLE_ENTROPY ? 0 : configured;
+}
+
+/** zlib stream of `data` at `level`, computed on the libuv thread pool. */
+export function compress(data: Uint8Array, level: number): Promise<Buffer> {
+  return deflateAsync(data, { level, strategy: constants.Z_DEFAULT_STRATEGY });
+}
+
+/** Inflates as much as the first bytes of a zlib stream give (for reading an object's header cheaply). */
+export function decompressPrefix(data: Uint8Array): Buffer {
+  return inflateSync(data, { finishFlush: constants.Z_SYNC_FLUSH });
+}
+
+/** Inflates a zlib stream (any level); throws zlib's error for a damaged stream. */
+export async function decompress(data: Uint8Array): Promise<Buffer> {
+  if (data.length <= SYNC_INFLATE_LIMIT) return inflateSync(data);
+  return inflateAsync(data);
+}

@@ -1,0 +1,137 @@
+import { StrataError } from '../errors/index.js';
+import { chunkStream } from '../chunking/stream.js';
+import type { ChunkingStrategy } from '../chunking/strategy.js';
+import type { ChunkRef } from '../format/chunk-list.js';
+import { encodeChunkList } from '../format/chunk-list.js';
+import { computeObjectId, type ObjectId } from '../format/object-id.js';
+import type { ObjectStore } from './object-store.js';
+
+export interface StoredContent {
+  /** The file's id: a blob id (one chunk) or a chunk-list id. */
+  id: ObjectId;
+  kind: 'blob' | 'chunks';
+  size: number;
+  chunks: number;
+  /** Objects newly written and their stored bytes (0 when `write` is false). */
+  newObjects: number;
+  newStoredBytes: number;
+}
+
+export interface StoreContentOptions {
+  objects: ObjectStore;
+  strategy: ChunkingStrategy;
+  source: AsyncIterable<Uint8Array>;
+  /** Store the objects (true) or only compute the id (false). */
+  write: boolean;
+  /** Writes in flight at once; bounds memory at about (inFlight + 2) * maxSize. Default 4. */
+  inFlight?: number;
+  /** Called after each chunk with the bytes consumed so far. */
+  onBytes?: (bytes: number) => void;
+}
+
+/**
+ * Splits a stream of bytes into chunks and stores them: one chunk is a blob; more become blobs plus
+ * a `chunks` list, written after all its chunks. Memory stays bounded whatever the size.
+ */
+export async function storeContent(options: StoreContentOptions): Promise<StoredContent> {
+  const { objects, strategy, source, write } = options;
+  const limit = Math.max(1, options.inFlight ?? 4);
+  const refs: ChunkRef[] = [];
+  const pending = new Set<Promise<void>>();
+  let firstChunk: Buffer | undefined;
+  let newObjects = 0;
+  let newStoredBytes = 0;
+  let size = 0;
+  let failure: unknown;
+
+  const track = (p: Promise<{ written: boolean; storedSize: number }>): void => {
+    const done: Promise<void> = p.then(
+      (r) => {
+        if (r.written) newObjects++;
+        newStoredBytes += r.storedSize;
+      },
+      (err: unknown) => {
+        failure ??= err;
+      },
+    );
+    const tracked = done.finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  };
+
+  for await (const chunk of chunkStream(source, strategy)) {
+    if (failure) break;
+    const id = computeObjectId('blob', chunk);
+    refs.push({ id, size: chunk.length });
+    size += chunk.length;
+    options.onBytes?.(size);
+    if (refs.length === 1) {
+      // Held back: if it stays the only chunk, the file is this blob; either way it is written once.
+      firstChunk = chunk;
+      continue;
+    }
+    if (write) {
+      if (firstChunk) {
+        track(objects.writeWithId((refs[0] as ChunkRef).id, 'blob', firstChunk));
+        firstChunk = undefined;
+      }
+      track(objects.writeWithId(id, 'blob', chunk));
+      while (pending.size >= limit) await Promise.race(pending);
+    }
+  }
+  await Promise.all(pending);
+  if (failure) throw failure;
+
+  if (refs.length <= 1) {
+    const body = firstChunk ?? Buffer.alloc(0);
+    const id = computeObjectId('blob', body);
+    if (write) {
+      const r = await objects.writeWithId(id, 'blob', body);
+      if (r.written) newObjects++;
+      newStoredBytes += r.storedSize;
+    }
+    return { id, kind: 'blob', size, chunks: 1, newObjects, newStoredBytes };
+  }
+  const body = encodeChunkList(refs);
+  const id = computeObjectId('chunks', body);
+  if (write) {
+    const r = await objects.writeWithId(id, 'chunks', body);
+    if (r.written) newObjects++;
+    newStoredBytes += r.storedSize;
+  }
+  return { id, kind: 'chunks', size, chunks: refs.length, newObjects, newStoredBytes };
+}
+
+/**
+ * The content of a file object (a blob, or a chunk list whose chunks are read in order, verified,
+ * with a small read-ahead so inflation overlaps with the consumer).
+ */
+export async function* readContent(objects: ObjectStore, id: ObjectId, readAhead = 3): AsyncGenerator<Buffer> {
+  const obj = await objects.read(id);
+  if (obj.kind === 'blob') {
+    yield obj.body;
+    return;
+  }
+  if (obj.kind !== 'chunks') {
+    throw new StrataError('WRONG_KIND', `object ${id} is a ${obj.kind}, not file content`, { data: { id } });
+  }
+  const list = obj.chunkList.chunks;
+  const queue: Promise<Buffer>[] = [];
+  const fetch = async (ref: ChunkRef): Promise<Buffer> => {
+    const chunk = await objects.readKind(ref.id, 'blob');
+    if (chunk.body.length !== ref.size) {
+      throw new StrataError('OBJECT_CORRUPT', `chunk ${ref.id} of ${id} has ${chunk.body.length} bytes, the list says ${ref.size}`, {
+        data: { id, chunk: ref.id },
+      });
+    }
+    return chunk.body;
+  };
+  let next = 0;
+  while (next < list.length && queue.length < readAhead) queue.push(fetch(list[next++] as ChunkRef));
+  while (queue.length > 0) {
+    const head = queue.shift() as Promise<Buffer>;
+    if (next < list.length) queue.push(fetch(list[next++] as ChunkRef));
+    // Avoid unhandled rejections of read-ahead promises if the consumer stops early.
+    for (const p of queue) p.catch(() => undefined);
+    yield await head;
+  }
+}

@@ -1,0 +1,238 @@
+import { mkdir, open, readFile, readdir, rename, stat, unlink, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StrataError, hasErrno } from '../errors/index.js';
+import type { RefUpdate, StorageBackend, StoredObjectInfo } from './backend.js';
+import { acquireLock } from './lock-file.js';
+import { tempFileName } from './process-identity.js';
+
+/** Folder names inside a repository. */
+export const LAYOUT = {
+  config: 'config',
+  head: 'HEAD',
+  objects: 'objects',
+  refs: 'refs',
+  tmp: 'tmp',
+} as const;
+
+/**
+ * The local-folder backend: loose objects at `objects/<2 hex>/<62 hex>`, refs as files under `refs/`,
+ * temporary files in `tmp/`. Objects are written to `tmp/` and renamed into place, so a final path
+ * never holds a partial object; refs are replaced the same way under a `<ref>.lock` file.
+ */
+export class LocalBackend implements StorageBackend {
+  readonly root: string;
+  /** Ids known to exist, per two-hex fan-out directory (loaded once with readdir, then kept up to date). */
+  private readonly known = new Map<string, Set<string>>();
+  private readonly loading = new Map<string, Promise<Set<string>>>();
+  private readonly madeDirs = new Set<string>();
+  private readonly syncRefs: boolean;
+
+  constructor(root: string, options: { syncRefs?: boolean } = {}) {
+    this.root = root;
+    this.syncRefs = options.syncRefs ?? true;
+  }
+
+  objectPath(id: string): string {
+    return join(this.root, LAYOUT.objects, id.slice(0, 2), id.slice(2));
+  }
+
+  refPath(name: string): string {
+    return join(this.root, name);
+  }
+
+  tmpDir(): string {
+    return join(this.root, LAYOUT.tmp);
+  }
+
+  async readObject(id: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.objectPath(id));
+    } catch (err) {
+      if (hasErrno(err, 'ENOENT', 'ENOTDIR')) return undefined;
+      throw new StrataError('IO_ERROR', `cannot read object ${id}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async readObjectHead(id: string, length: number): Promise<Buffer | undefined> {
+    let handle;
+    try {
+      handle = await open(this.objectPath(id), 'r');
+    } catch (err) {
+      if (hasErrno(err, 'ENOENT', 'ENOTDIR')) return undefined;
+      throw new StrataError('IO_ERROR', `cannot read object ${id}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buf, 0, length, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async knownSet(fan: string): Promise<Set<string>> {
+    const have = this.known.get(fan);
+    if (have) return have;
+    let pending = this.loading.get(fan);
+    if (!pending) {
+      pending = readdir(join(this.root, LAYOUT.objects, fan)).then(
+        (names) => new Set(names.filter((n) => n.length === 62).map((n) => fan + n)),
+        (err: unknown) => {
+          if (hasErrno(err, 'ENOENT')) return new Set<string>();
+          throw err;
+        },
+      );
+      this.loading.set(fan, pending);
+    }
+    const set = await pending;
+    this.known.set(fan, set);
+    this.loading.delete(fan);
+    return set;
+  }
+
+  async hasObject(id: string): Promise<boolean> {
+    const set = await this.knownSet(id.slice(0, 2));
+    if (set.has(id)) return true;
+    try {
+      await stat(this.objectPath(id));
+      set.add(id);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+
+  /** Writes `data` to a new file in `tmp/` and returns its path. */
+  async writeTemp(data: Uint8Array, sync = false): Promise<string> {
+    const dir = this.tmpDir();
+    await this.ensureDir(dir);
+    const path = join(dir, tempFileName());
+    const handle = await open(path, 'wx', 0o444);
+    try {
+      await handle.writeFile(data);
+      if (sync) await handle.sync();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await unlink(path).catch(() => undefined);
+      throw err;
+    }
+    await handle.close();
+    return path;
+  }
+
+  async writeObjectIfAbsent(id: string, stored: Uint8Array): Promise<boolean> {
+    const fan = id.slice(0, 2);
+    const set = await this.knownSet(fan);
+    if (set.has(id)) return false;
+    try {
+      const temp = await this.writeTemp(stored);
+      const dir = join(this.root, LAYOUT.objects, fan);
+      await this.ensureDir(dir);
+      await rename(temp, this.objectPath(id));
+    } catch (err) {
+      throw new StrataError('IO_ERROR', `cannot write object ${id}: ${(err as Error).message}`, { cause: err });
+    }
+    set.add(id);
+    return true;
+  }
+
+  async *listObjects(prefix = ''): AsyncIterable<StoredObjectInfo> {
+    const objects = join(this.root, LAYOUT.objects);
+    let fans: string[];
+    try {
+      fans = (await readdir(objects)).filter((n) => /^[0-9a-f]{2}$/.test(n)).sort();
+    } catch (err) {
+      if (hasErrno(err, 'ENOENT')) return;
+      throw err;
+    }
+    for (const fan of fans) {
+      if (prefix.length >= 2 ? fan !== prefix.slice(0, 2) : !fan.startsWith(prefix)) continue;
+      const names = (await readdir(join(objects, fan))).sort();
+      for (const name of names) {
+        const id = fan + name;
+        if (!/^[0-9a-f]{64}$/.test(id) || !id.startsWith(prefix)) continue;
+        try {
+          const info = await stat(join(objects, fan, name));
+          yield { id, storedSize: info.size, mtimeMs: info.mtimeMs };
+        } catch (err) {
+          if (!hasErrno(err, 'ENOENT')) throw err;
+        }
+      }
+    }
+  }
+
+  async deleteObject(id: string): Promise<void> {
+    await unlink(this.objectPath(id)).catch((err: unknown) => {
+      if (!hasErrno(err, 'ENOENT')) throw err;
+    });
+    this.known.get(id.slice(0, 2))?.delete(id);
+    await rmdir(join(this.root, LAYOUT.objects, id.slice(0, 2))).catch(() => undefined);
+    this.madeDirs.delete(join(this.root, LAYOUT.objects, id.slice(0, 2)));
+  }
+
+  async readRef(name: string): Promise<string | undefined> {
+    try {
+      return await readFile(this.refPath(name), 'utf8');
+    } catch (err) {
+      if (hasErrno(err, 'ENOENT', 'ENOTDIR', 'EISDIR')) return undefined;
+      throw new StrataError('IO_ERROR', `cannot read ref ${name}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async updateRef(update: RefUpdate): Promise<void> {
+    const path = this.refPath(update.name);
+    await this.ensureDir(join(path, '..'));
+    const lock = await acquireLock(`${path}.lock`, { what: `ref ${update.name}` });
+    try {
+      if (update.expected !== undefined) {
+        const current = (await this.readRef(update.name)) ?? null;
+        if (current !== update.expected) {
+          throw new StrataError(
+            'REF_CHANGED',
+            `ref ${update.name} is ${current === null ? 'absent' : current.trim()}, not ${
+              update.expected === null ? 'absent' : update.expected.trim()
+            } as expected; it was changed by someone else`,
+            { hint: 'read the ref again and retry', data: { ref: update.name, current, expected: update.expected } },
+          );
+        }
+      }
+      if (update.next === null) {
+        await unlink(path).catch((err: unknown) => {
+          if (!hasErrno(err, 'ENOENT')) throw err;
+        });
+      } else {
+        const temp = await this.writeTemp(Buffer.from(update.next, 'utf8'), this.syncRefs);
+        await rename(temp, path);
+      }
+    } finally {
+      await lock.release();
+    }
+  }
+
+  async listRefs(prefix: string): Promise<string[]> {
+    const out: string[] = [];
+    const walk = async (rel: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(join(this.root, rel), { withFileTypes: true });
+      } catch (err) {
+        if (hasErrno(err, 'ENOENT', 'ENOTDIR')) return;
+        throw err;
+      }
+      for (const entry of entries) {
+        const name = `${rel}/${entry.name}`;
+        if (entry.isDirectory()) await walk(name);
+        else if (entry.isFile() && !entry.name.endsWith('.lock')) out.push(name);
+      }
+    };
+    const base = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+    await walk(base);
+    return out.sort();
+  }
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import * as plumbing from '../../plumbing/index.js';
+
+describe('architecture: public surface', () => {
+  it('plumbing exports exactly the documented names', () => {
+    expect(Object.keys(plumbing).sort()).toMatchSnapshot();
+  });
+
+  it('the seed names are part of the public API', () => {
+    for (const name of ['StorageManager', 'FastCdcChunker', 'FixedSizeChunker', 'FileInfo', 'VersionInfo', 'ChunkInfo', 'BackupConfig']) {
+      expect(plumbing, name).toHaveProperty(name);
+    }
+    const methods = Object.getOwnPropertyNames(plumbing.StorageManager.prototype);
+    for (const m of ['storeFile', 'retrieveFile', 'storeChunk', 'retrieveChunk', 'getStorageSize']) expect(methods).toContain(m);
+  });
+});
