@@ -5,8 +5,9 @@
  * The 64-bit gear hash is emulated without BigInt. Every mask has bits only below 2^48 (and
  * `maskS << 1` below 2^49), and a gear step only shifts left and adds, so carries move upwards only:
  * the bits a mask test reads depend on nothing above them. The hot loop therefore keeps the hash as
- * two int32 words, `lo` = bits 0..23 and `hi` = bits 24..55 (wrapping), which makes every mask test
- * exact while keeping each addition inside int32 range.
+ * two int32 words, `lo` = bits 0..27 and `hi` = bits 28..59 (wrapping), which makes every mask test
+ * exact. With 28 low bits, `(lo << 2) + GEAR_LS_lo` stays below 2^31, so every intermediate value is a
+ * small non-negative integer and the carry into `hi` is simply `lo >>> 28`.
  */
 
 import { createHash } from 'node:crypto';
@@ -44,6 +45,7 @@ export const FASTCDC_MASKS: readonly number[] = Object.freeze([
 
 /** Lowest mask index accepted: the masks below it are zero and would cut at every position. */
 const MIN_MASK_INDEX = 5;
+/** Width of the hash's low word in the hot loop (see the module comment). */
 const LO_BITS = 28;
 const LO_MASK = 0xfffffff;
 const LO_RADIX = 2 ** LO_BITS;
@@ -54,7 +56,7 @@ interface Table64 {
   readonly lo: Uint32Array;
 }
 
-/** The same table in hot-path form: bits 0..23 and bits 24..55 of each value (int32). */
+/** The same table in hot-path form: bits 0..27 (`lo`) and bits 28..59 (`hi`) of each value, as int32. */
 interface SplitTable {
   readonly lo: Int32Array;
   readonly hi: Int32Array;
@@ -158,6 +160,108 @@ function maskHi(mask: number): number {
   return Math.floor(mask / LO_RADIX) | 0;
 }
 
+/** The gear hash between the two scan phases of one cut: `[lo, hi]` words, see the module comment. */
+const hashState = new Int32Array(2);
+
+/**
+ * Rolls the gear hash over positions `a = from, from + 2, ...` while `a < end` (`from` and `end` have the
+ * same parity), two bytes per step, starting from and updating `hashState`. Returns the absolute end
+ * of the chunk at the first position where a mask test passes, or -1 when none does.
+ *
+ * Step A: `hash = (hash << 2) + GEAR_LS[src[a]]`, cut before `a` if `hash & maskA == 0` (maskA is
+ * `mask << 1`); step B: `hash += GEAR[src[a + 1]]`, cut before `a + 1` if `hash & maskB == 0`. Each
+ * mask comes as its low word (bits 0..27) and high word (bits 28 and up). The loop is unrolled four
+ * steps deep; the literals 28 and 0xfffffff are LO_BITS and LO_MASK, inlined for the compiler.
+ */
+function scanForCut(
+  src: Uint8Array,
+  from: number,
+  end: number,
+  maskALo: number,
+  maskAHi: number,
+  maskBLo: number,
+  maskBHi: number,
+): number {
+  const gLo = GEAR_SPLIT.lo;
+  const gHi = GEAR_SPLIT.hi;
+  const lsLo = GEAR_LS_SPLIT.lo;
+  const lsHi = GEAR_LS_SPLIT.hi;
+  let lo = hashState[0]!;
+  let hi = hashState[1]!;
+  let a = from;
+  let b = 0;
+  let x = 0;
+  const unrolledEnd = end - 6;
+  for (; a < unrolledEnd; a += 2) {
+    x = src[a]!;
+    lo = (lo << 2) + lsLo[x]!;
+    hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if ((lo & maskALo) === 0 && (hi & maskAHi) === 0) return a;
+    b = a + 1;
+    x = src[b]!;
+    lo += gLo[x]!;
+    hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if ((lo & maskBLo) === 0 && (hi & maskBHi) === 0) return b;
+
+    a += 2;
+    x = src[a]!;
+    lo = (lo << 2) + lsLo[x]!;
+    hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if ((lo & maskALo) === 0 && (hi & maskAHi) === 0) return a;
+    b = a + 1;
+    x = src[b]!;
+    lo += gLo[x]!;
+    hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if ((lo & maskBLo) === 0 && (hi & maskBHi) === 0) return b;
+
+    a += 2;
+    x = src[a]!;
+    lo = (lo << 2) + lsLo[x]!;
+    hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if ((lo & maskALo) === 0 && (hi & maskAHi) === 0) return a;
+    b = a + 1;
+    x = src[b]!;
+    lo += gLo[x]!;
+    hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if ((lo & maskBLo) === 0 && (hi & maskBHi) === 0) return b;
+
+    a += 2;
+    x = src[a]!;
+    lo = (lo << 2) + lsLo[x]!;
+    hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if ((lo & maskALo) === 0 && (hi & maskAHi) === 0) return a;
+    b = a + 1;
+    x = src[b]!;
+    lo += gLo[x]!;
+    hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if ((lo & maskBLo) === 0 && (hi & maskBHi) === 0) return b;
+  }
+  for (; a < end; a += 2) {
+    x = src[a]!;
+    lo = (lo << 2) + lsLo[x]!;
+    hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if ((lo & maskALo) === 0 && (hi & maskAHi) === 0) return a;
+    b = a + 1;
+    x = src[b]!;
+    lo += gLo[x]!;
+    hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if ((lo & maskBLo) === 0 && (hi & maskBHi) === 0) return b;
+  }
+  hashState[0] = lo;
+  hashState[1] = hi;
+  return -1;
+}
+
 /** FastCDC 2020 chunker (normalized chunking, two bytes per step). */
 export class FastCdcChunker implements ChunkingStrategy {
   readonly algorithm = 'fastcdc-2020';
@@ -205,50 +309,17 @@ export class FastCdcChunker implements ChunkingStrategy {
     if (length <= minSize) return length;
     const remaining = length < this.maxSize ? length : this.maxSize;
     const center = this.avgSize < remaining ? this.avgSize : remaining;
-    const gLo = GEAR_SPLIT.lo;
-    const gHi = GEAR_SPLIT.hi;
-    const lsLo = GEAR_LS_SPLIT.lo;
-    const lsHi = GEAR_LS_SPLIT.hi;
-    let lo = 0;
-    let hi = 0;
-    let a = offset + minSize - (minSize & 1);
-
-    let mALo = this.#maskSLsLo;
-    let mAHi = this.#maskSLsHi;
-    let mBLo = this.#maskSLo;
-    let mBHi = this.#maskSHi;
+    const start = offset + minSize - (minSize & 1);
     const centerEnd = offset + center - (center & 1);
-    for (; a < centerEnd; a += 2) {
-      let x = src[a]!;
-      lo = (lo << 2) + lsLo[x]!;
-      hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
-      lo &= 0xfffffff;
-      if ((lo & mALo) === 0 && (hi & mAHi) === 0) return a - offset;
-      x = src[a + 1]!;
-      lo += gLo[x]!;
-      hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
-      lo &= 0xfffffff;
-      if ((lo & mBLo) === 0 && (hi & mBHi) === 0) return a + 1 - offset;
+    hashState[0] = 0;
+    hashState[1] = 0;
+    let at = scanForCut(src, start, centerEnd, this.#maskSLsLo, this.#maskSLsHi, this.#maskSLo, this.#maskSHi);
+    if (at < 0) {
+      const end = offset + remaining - (remaining & 1);
+      const from = start > centerEnd ? start : centerEnd;
+      at = scanForCut(src, from, end, this.#maskLLsLo, this.#maskLLsHi, this.#maskLLo, this.#maskLHi);
     }
-
-    mALo = this.#maskLLsLo;
-    mAHi = this.#maskLLsHi;
-    mBLo = this.#maskLLo;
-    mBHi = this.#maskLHi;
-    const end = offset + remaining - (remaining & 1);
-    for (; a < end; a += 2) {
-      let x = src[a]!;
-      lo = (lo << 2) + lsLo[x]!;
-      hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
-      lo &= 0xfffffff;
-      if ((lo & mALo) === 0 && (hi & mAHi) === 0) return a - offset;
-      x = src[a + 1]!;
-      lo += gLo[x]!;
-      hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
-      lo &= 0xfffffff;
-      if ((lo & mBLo) === 0 && (hi & mBHi) === 0) return a + 1 - offset;
-    }
-    return remaining;
+    return at < 0 ? remaining : at - offset;
   }
 
   /** The chunks of `data`, in order, as views into it. */

@@ -32,13 +32,7 @@ describe('canonical JSON', () => {
   it('property: encode then decode is the identity, and the encoding is a fixed point', () => {
     fc.assert(
       fc.property(value, (v) => {
-        let bytes: Buffer;
-        try {
-          bytes = canonicalEncode(v);
-        } catch (err) {
-          // lone surrogates from grapheme strings cannot occur; anything else is a real failure
-          throw err;
-        }
+        const bytes = canonicalEncode(v);
         const back = canonicalDecode(bytes);
         expect(canonicalEncode(back).equals(bytes)).toBe(true);
         expect(back).toEqual(JSON.parse(JSON.stringify(v)));
