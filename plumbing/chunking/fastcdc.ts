@@ -8,6 +8,10 @@
  * two int32 words, `lo` = bits 0..27 and `hi` = bits 28..59 (wrapping), which makes every mask test
  * exact. With 28 low bits, `(lo << 2) + GEAR_LS_lo` stays below 2^31, so every intermediate value is a
  * small non-negative integer and the carry into `hi` is simply `lo >>> 28`.
+ *
+ * A cut scans in two phases (maskS up to avgSize, then maskL). Rather than hand the hash from one phase
+ * to the next through memory, the second phase rebuilds it from the last 25 steps (see replayHash),
+ * which keeps the hot loop free of stores.
  */
 
 import { createHash } from 'node:crypto';
@@ -49,6 +53,8 @@ const MIN_MASK_INDEX = 5;
 const LO_BITS = 28;
 const LO_MASK = 0xfffffff;
 const LO_RADIX = 2 ** LO_BITS;
+/** The hash's `hi` bits that masks can read: bits 28..49 of the hash. */
+const REPLAY_HI_MASK = 0x3fffff;
 
 /** A 64-bit table as high and low 32-bit words (unsigned). */
 interface Table64 {
@@ -160,23 +166,26 @@ function maskHi(mask: number): number {
   return Math.floor(mask / LO_RADIX) | 0;
 }
 
-/** The gear hash between the two scan phases of one cut: `[lo, hi]` words, see the module comment. */
-const hashState = new Int32Array(2);
-
 /**
- * Rolls the gear hash over positions `a = from, from + 2, ...` while `a < end` (`from` and `end` have the
- * same parity), two bytes per step, starting from and updating `hashState`. Returns the absolute end
- * of the chunk at the first position where a mask test passes, or -1 when none does.
+ * Rolls the gear hash, given as its `lo` and `hi` words, over positions `a = from, from + 2, ...` while
+ * `a < end` (`from` and `end` have the same parity), two bytes per step. Returns the absolute end of the
+ * chunk at the first position where a mask test passes, or -1 when none does.
  *
  * Step A: `hash = (hash << 2) + GEAR_LS[src[a]]`, cut before `a` if `hash & maskA == 0` (maskA is
  * `mask << 1`); step B: `hash += GEAR[src[a + 1]]`, cut before `a + 1` if `hash & maskB == 0`. Each
- * mask comes as its low word (bits 0..27) and high word (bits 28 and up). The loop is unrolled four
- * steps deep; the literals 28 and 0xfffffff are LO_BITS and LO_MASK, inlined for the compiler.
+ * mask comes as its low word (bits 0..27) and high word (bits 28 and up); the literals 28 and
+ * 0xfffffff are LO_BITS and LO_MASK, inlined for the compiler.
+ *
+ * Shaped for V8: unrolled four steps deep, and every operation runs on every full iteration (the mask
+ * tests are branch-free, nothing is stored), so optimized code, including the on-stack-replacement
+ * code V8 keeps re-entering, never meets an operation without type feedback and deoptimizes.
  */
 function scanForCut(
   src: Uint8Array,
   from: number,
   end: number,
+  lo: number,
+  hi: number,
   maskALo: number,
   maskAHi: number,
   maskBLo: number,
@@ -186,80 +195,88 @@ function scanForCut(
   const gHi = GEAR_SPLIT.hi;
   const lsLo = GEAR_LS_SPLIT.lo;
   const lsHi = GEAR_LS_SPLIT.hi;
-  let lo = hashState[0]!;
-  let hi = hashState[1]!;
   let a = from;
   let b = 0;
   let x = 0;
-  const unrolledEnd = end - 6;
-  for (; a < unrolledEnd; a += 2) {
+  while (a < end) {
     x = src[a]!;
     lo = (lo << 2) + lsLo[x]!;
     hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
     lo &= 0xfffffff;
-    if ((lo & maskALo) === 0 && (hi & maskAHi) === 0) return a;
+    if (((lo & maskALo) | (hi & maskAHi)) === 0) return a;
     b = a + 1;
     x = src[b]!;
     lo += gLo[x]!;
     hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
     lo &= 0xfffffff;
-    if ((lo & maskBLo) === 0 && (hi & maskBHi) === 0) return b;
-
+    if (((lo & maskBLo) | (hi & maskBHi)) === 0) return b;
     a += 2;
-    x = src[a]!;
-    lo = (lo << 2) + lsLo[x]!;
-    hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
-    lo &= 0xfffffff;
-    if ((lo & maskALo) === 0 && (hi & maskAHi) === 0) return a;
-    b = a + 1;
-    x = src[b]!;
-    lo += gLo[x]!;
-    hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
-    lo &= 0xfffffff;
-    if ((lo & maskBLo) === 0 && (hi & maskBHi) === 0) return b;
+    if (a >= end) break;
 
-    a += 2;
     x = src[a]!;
     lo = (lo << 2) + lsLo[x]!;
     hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
     lo &= 0xfffffff;
-    if ((lo & maskALo) === 0 && (hi & maskAHi) === 0) return a;
+    if (((lo & maskALo) | (hi & maskAHi)) === 0) return a;
     b = a + 1;
     x = src[b]!;
     lo += gLo[x]!;
     hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
     lo &= 0xfffffff;
-    if ((lo & maskBLo) === 0 && (hi & maskBHi) === 0) return b;
+    if (((lo & maskBLo) | (hi & maskBHi)) === 0) return b;
+    a += 2;
+    if (a >= end) break;
 
-    a += 2;
     x = src[a]!;
     lo = (lo << 2) + lsLo[x]!;
     hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
     lo &= 0xfffffff;
-    if ((lo & maskALo) === 0 && (hi & maskAHi) === 0) return a;
+    if (((lo & maskALo) | (hi & maskAHi)) === 0) return a;
     b = a + 1;
     x = src[b]!;
     lo += gLo[x]!;
     hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
     lo &= 0xfffffff;
-    if ((lo & maskBLo) === 0 && (hi & maskBHi) === 0) return b;
+    if (((lo & maskBLo) | (hi & maskBHi)) === 0) return b;
+    a += 2;
+    if (a >= end) break;
+
+    x = src[a]!;
+    lo = (lo << 2) + lsLo[x]!;
+    hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if (((lo & maskALo) | (hi & maskAHi)) === 0) return a;
+    b = a + 1;
+    x = src[b]!;
+    lo += gLo[x]!;
+    hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
+    lo &= 0xfffffff;
+    if (((lo & maskBLo) | (hi & maskBHi)) === 0) return b;
+    a += 2;
   }
-  for (; a < end; a += 2) {
-    x = src[a]!;
-    lo = (lo << 2) + lsLo[x]!;
-    hi = ((hi << 2) + lsHi[x]! + (lo >>> 28)) | 0;
-    lo &= 0xfffffff;
-    if ((lo & maskALo) === 0 && (hi & maskAHi) === 0) return a;
-    b = a + 1;
-    x = src[b]!;
-    lo += gLo[x]!;
-    hi = (hi + gHi[x]! + (lo >>> 28)) | 0;
-    lo &= 0xfffffff;
-    if ((lo & maskBLo) === 0 && (hi & maskBHi) === 0) return b;
-  }
-  hashState[0] = lo;
-  hashState[1] = hi;
   return -1;
+}
+
+/**
+ * The hash words after scanning `[from, to)` from a zero hash, restricted to the bits the masks read.
+ * Contributions older than 25 steps are multiplied by 4^25 = 2^50, above every mask bit, so replaying
+ * the last 25 steps (50 bytes) gives those bits exactly. Returned packed as `hi * 2^28 + lo` with
+ * `hi` cut to 22 bits (a number below 2^50).
+ */
+function replayHash(src: Uint8Array, from: number, to: number): number {
+  let lo = 0;
+  let hi = 0;
+  for (let a = Math.max(from, to - 50); a < to; a += 2) {
+    let x = src[a]!;
+    lo = (lo << 2) + GEAR_LS_SPLIT.lo[x]!;
+    hi = ((hi << 2) + GEAR_LS_SPLIT.hi[x]! + (lo >>> LO_BITS)) | 0;
+    lo &= LO_MASK;
+    x = src[a + 1]!;
+    lo += GEAR_SPLIT.lo[x]!;
+    hi = (hi + GEAR_SPLIT.hi[x]! + (lo >>> LO_BITS)) | 0;
+    lo &= LO_MASK;
+  }
+  return (hi & REPLAY_HI_MASK) * LO_RADIX + lo;
 }
 
 /** FastCDC 2020 chunker (normalized chunking, two bytes per step). */
@@ -311,13 +328,14 @@ export class FastCdcChunker implements ChunkingStrategy {
     const center = this.avgSize < remaining ? this.avgSize : remaining;
     const start = offset + minSize - (minSize & 1);
     const centerEnd = offset + center - (center & 1);
-    hashState[0] = 0;
-    hashState[1] = 0;
-    let at = scanForCut(src, start, centerEnd, this.#maskSLsLo, this.#maskSLsHi, this.#maskSLo, this.#maskSHi);
+    let at = scanForCut(src, start, centerEnd, 0, 0, this.#maskSLsLo, this.#maskSLsHi, this.#maskSLo, this.#maskSHi);
     if (at < 0) {
+      // center >= minSize (avgSize >= minSize and remaining > minSize), so phase one ended at centerEnd.
       const end = offset + remaining - (remaining & 1);
-      const from = start > centerEnd ? start : centerEnd;
-      at = scanForCut(src, from, end, this.#maskLLsLo, this.#maskLLsHi, this.#maskLLo, this.#maskLHi);
+      const state = replayHash(src, start, centerEnd);
+      const lo = (state % LO_RADIX) | 0;
+      const hi = Math.floor(state / LO_RADIX) | 0;
+      at = scanForCut(src, centerEnd, end, lo, hi, this.#maskLLsLo, this.#maskLLsHi, this.#maskLLo, this.#maskLHi);
     }
     return at < 0 ? remaining : at - offset;
   }

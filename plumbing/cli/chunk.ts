@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { StrataError } from '../errors/index.js';
 import { chunkFile } from '../ops/chunk.js';
 import { defineCommand } from './define-command.js';
 import { parseSize } from './runtime.js';
@@ -23,12 +22,7 @@ export const chunkCommand = defineCommand({
     normalization: z.number().int().optional(),
   }),
   run: async (args, ctx) => {
-    let repo;
-    try {
-      repo = await ctx.openRepo();
-    } catch (err) {
-      if (!(err instanceof StrataError) || err.code !== 'NO_REPOSITORY') throw err;
-    }
+    const repo = await ctx.openRepoIfAny();
     const r = await chunkFile({
       repo,
       file: args.file,

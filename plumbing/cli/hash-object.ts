@@ -15,12 +15,7 @@ export const hashObjectCommand = defineCommand({
   schema: z.object({ files: z.array(z.string()).default([]), write: z.boolean().default(false), stdin: z.boolean().default(false) }),
   run: async (args, ctx) => {
     if (!args.stdin && args.files.length === 0) throw new StrataError('USAGE', 'hash-object needs a file or --stdin');
-    let repo;
-    try {
-      repo = await ctx.openRepo();
-    } catch (err) {
-      if (args.write || !(err instanceof StrataError) || err.code !== 'NO_REPOSITORY') throw err;
-    }
+    const repo = args.write ? await ctx.openRepo() : await ctx.openRepoIfAny();
     const results = await hashObject({
       repo,
       files: args.files,

@@ -23,6 +23,8 @@ export interface CliContext {
   /** A warning on stderr (a JSON line with --json). */
   warn(message: string, data?: Record<string, unknown>): void;
   openRepo(): Promise<Repository>;
+  /** The repository if one is found, undefined when there is none (other errors still throw). */
+  openRepoIfAny(): Promise<Repository | undefined>;
   /** Set the exit code for a finished command that did not fully succeed (3, 12). */
   setExitCode(code: number): void;
 }
@@ -45,6 +47,14 @@ export function createContext(argv: GlobalArgs): CliContext {
       else process.stderr.write(`warning: ${message}\n`);
     },
     openRepo: () => openRepository({ repo: argv.repo, clock: systemClock }),
+    openRepoIfAny: async () => {
+      try {
+        return await openRepository({ repo: argv.repo, clock: systemClock });
+      } catch (err) {
+        if (err instanceof StrataError && err.code === 'NO_REPOSITORY') return undefined;
+        throw err;
+      }
+    },
     setExitCode: (code) => {
       if (code > (process.exitCode as number | undefined ?? 0)) process.exitCode = code;
     },

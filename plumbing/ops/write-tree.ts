@@ -50,10 +50,6 @@ function mtimeOf(st: Stats): number {
   return Math.floor(st.mtimeMs);
 }
 
-async function* once(buf: Buffer): AsyncGenerator<Buffer> {
-  if (buf.length > 0) yield buf;
-}
-
 /**
  * Stores a folder: every file (streamed, chunked), symlink (never followed) and subfolder (empty ones
  * too), with modes and mtimes; returns the root tree id. Objects are written before the trees that
@@ -89,7 +85,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
     if (st.size <= READ_WHOLE_LIMIT) {
       return small.run(async () => {
         const data = await readFile(path);
-        const r = await storeContent({ objects: repo.objects, strategy, source: once(data), write: true });
+        const r = await storeContent({ objects: repo.objects, strategy, source: data, write: true });
         count(r);
         return { id: r.id, size: r.size };
       });

@@ -20,7 +20,8 @@ export interface StoredContent {
 export interface StoreContentOptions {
   objects: ObjectStore;
   strategy: ChunkingStrategy;
-  source: AsyncIterable<Uint8Array>;
+  /** The content: a stream, or a buffer already in memory (cut in place, without copying). */
+  source: AsyncIterable<Uint8Array> | Uint8Array;
   /** Store the objects (true) or only compute the id (false). */
   write: boolean;
   /** Writes in flight at once; bounds memory at about (inFlight + 2) * maxSize. Default 4. */
@@ -38,7 +39,7 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
   const limit = Math.max(1, options.inFlight ?? 4);
   const refs: ChunkRef[] = [];
   const pending = new Set<Promise<void>>();
-  let firstChunk: Buffer | undefined;
+  let firstChunk: Uint8Array | undefined;
   let newObjects = 0;
   let newStoredBytes = 0;
   let size = 0;
@@ -58,7 +59,9 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
     pending.add(tracked);
   };
 
-  for await (const chunk of chunkStream(source, strategy)) {
+  const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> =
+    source instanceof Uint8Array ? strategy.chunkData(source) : chunkStream(source, strategy);
+  for await (const chunk of chunks) {
     if (failure) break;
     const id = computeObjectId('blob', chunk);
     refs.push({ id, size: chunk.length });
@@ -82,7 +85,7 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
   if (failure) throw failure;
 
   if (refs.length <= 1) {
-    const body = firstChunk ?? Buffer.alloc(0);
+    const body = firstChunk ?? new Uint8Array(0);
     const id = computeObjectId('blob', body);
     if (write) {
       const r = await objects.writeWithId(id, 'blob', body);
