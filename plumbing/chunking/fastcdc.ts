@@ -103,8 +103,9 @@ function splitTable(table: Table64): SplitTable {
 
 const GEAR = deriveGear();
 const GEAR_LS = shiftLeftOne(GEAR);
-const GEAR_SPLIT = splitTable(GEAR);
-const GEAR_LS_SPLIT = splitTable(GEAR_LS);
+// Hot-path tables as plain module constants: reading them needs no type feedback (see scanForCut).
+const { lo: GEAR_LO, hi: GEAR_HI } = splitTable(GEAR);
+const { lo: GEAR_LS_LO, hi: GEAR_LS_HI } = splitTable(GEAR_LS);
 
 function toBigInts(table: Table64): bigint[] {
   return Array.from(table.hi, (hi, i) => (BigInt(hi) << 32n) | BigInt(table.lo[i]!));
@@ -191,10 +192,10 @@ function scanForCut(
   maskBLo: number,
   maskBHi: number,
 ): number {
-  const gLo = GEAR_SPLIT.lo;
-  const gHi = GEAR_SPLIT.hi;
-  const lsLo = GEAR_LS_SPLIT.lo;
-  const lsHi = GEAR_LS_SPLIT.hi;
+  const gLo = GEAR_LO;
+  const gHi = GEAR_HI;
+  const lsLo = GEAR_LS_LO;
+  const lsHi = GEAR_LS_HI;
   let a = from;
   let b = 0;
   let x = 0;
@@ -268,12 +269,12 @@ function replayHash(src: Uint8Array, from: number, to: number): number {
   let hi = 0;
   for (let a = Math.max(from, to - 50); a < to; a += 2) {
     let x = src[a]!;
-    lo = (lo << 2) + GEAR_LS_SPLIT.lo[x]!;
-    hi = ((hi << 2) + GEAR_LS_SPLIT.hi[x]! + (lo >>> LO_BITS)) | 0;
+    lo = (lo << 2) + GEAR_LS_LO[x]!;
+    hi = ((hi << 2) + GEAR_LS_HI[x]! + (lo >>> LO_BITS)) | 0;
     lo &= LO_MASK;
     x = src[a + 1]!;
-    lo += GEAR_SPLIT.lo[x]!;
-    hi = (hi + GEAR_SPLIT.hi[x]! + (lo >>> LO_BITS)) | 0;
+    lo += GEAR_LO[x]!;
+    hi = (hi + GEAR_HI[x]! + (lo >>> LO_BITS)) | 0;
     lo &= LO_MASK;
   }
   return (hi & REPLAY_HI_MASK) * LO_RADIX + lo;

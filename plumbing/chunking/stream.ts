@@ -13,7 +13,7 @@ const INITIAL_CAPACITY = 256 * 1024;
  * by moving the live bytes to the front (when they fill at most half the buffer) or by doubling the
  * buffer, up to `limit`; copying is amortized O(1) per byte.
  */
-class Window {
+class ByteWindow {
   bytes: Buffer;
   start = 0;
   end = 0;
@@ -55,7 +55,7 @@ class Window {
 }
 
 /** The next chunk length from the window, checked against the ChunkingStrategy contract. */
-function nextCut(strategy: ChunkingStrategy, window: Window): number {
+function nextCut(strategy: ChunkingStrategy, window: ByteWindow): number {
   const available = window.buffered;
   const length = strategy.cut(window.bytes, window.start, available);
   if (!Number.isInteger(length) || length < 1 || length > available) {
@@ -74,7 +74,7 @@ export async function* chunkStream(
   strategy: ChunkingStrategy,
 ): AsyncGenerator<Buffer> {
   const maxSize = strategy.maxSize;
-  const window = new Window(2 * maxSize);
+  const window = new ByteWindow(2 * maxSize);
   for await (const block of source) {
     let from = 0;
     while (from < block.length) {

@@ -299,6 +299,33 @@ describe('FastCDC properties', () => {
     }
   }, 30_000);
 
+  it('matches the reference for tight size windows at every scan alignment', () => {
+    const data = pseudoRandomBytes(11, 6000);
+    for (let minSize = 64; minSize < 68; minSize++) {
+      for (let avgSize = minSize; avgSize < minSize + 10; avgSize++) {
+        for (let maxSize = avgSize; maxSize < avgSize + 10; maxSize++) {
+          const params = { minSize, avgSize, maxSize, normalization: 1 };
+          expect(lengthsOf(new FastCdcChunker(params).chunkData(data))).toEqual(referenceChunkLengths(data, params));
+        }
+      }
+    }
+  }, 30_000);
+
+  it('continues the exact hash into the large-mask phase', () => {
+    const params = { minSize: 64, avgSize: 1024, maxSize: 2048, normalization: 1 };
+    const data = pseudoRandomBytes(5, 300_000);
+    const chunker = new FastCdcChunker(params);
+    const [small, large] = fastCdcMaskIndices(params.avgSize, params.normalization);
+    let nearCenter = 0;
+    for (let offset = 0; offset + params.maxSize <= data.length; offset += 151) {
+      const window = data.subarray(offset, offset + params.maxSize);
+      const expected = referenceCut(window, params, MASKS[small]!, MASKS[large]!);
+      if (expected >= params.avgSize && expected < params.avgSize + 16) nearCenter++;
+      expect(chunker.cut(data, offset, params.maxSize)).toBe(expected);
+    }
+    expect(nearCenter).toBeGreaterThan(10);
+  }, 30_000);
+
   it('covers the input in order with chunks within the size bounds', () => {
     fc.assert(
       fc.property(dataArbitrary, paramsArbitrary, (data, params) => {
