@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { plumbingCommands, renderError, type StrataCommand } from '../plumbing/cli/index.js';
 import { StrataError } from '../plumbing/errors/index.js';
+import { releaseHeldLocksSync } from '../plumbing/store/lock-file.js';
 import { helpCommand } from './help.js';
 
 const commands: StrataCommand[] = [...plumbingCommands];
@@ -15,10 +16,17 @@ const debug = args.includes('--debug');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    releaseHeldLocksSync();
     renderError(new StrataError('INTERRUPTED', `interrupted by ${signal}; the repository is consistent (unfinished work left only temporary files, which prune removes)`), { json, debug: false });
     process.exit(130);
   });
 }
+
+// A reader that stops early (`strata cat-file --batch | head`) closes the pipe: end quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 let cli = yargs(args)
   .scriptName('strata')
@@ -34,8 +42,8 @@ let cli = yargs(args)
   .version()
   .wrap(Math.min(110, process.stdout.columns || 100))
   .fail((msg, err) => {
-    if (err) throw err;
-    process.exitCode = renderError(new StrataError('USAGE', msg ?? 'invalid arguments', { hint: 'see `strata --help`' }), { json, debug });
+    // Throwing stops yargs before the command runs; the catch below renders the one error line.
+    throw err ?? new StrataError('USAGE', msg ?? 'invalid arguments', { hint: 'see `strata --help`' });
   });
 
 for (const command of commands) cli = cli.command(command);

@@ -4,12 +4,19 @@ import { commitVersion } from '../ops/commit-version.js';
 import { defineCommand } from './define-command.js';
 import { parseKeyValues } from './runtime.js';
 
-/** Accepts milliseconds since the epoch or an ISO 8601 date. */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * Accepts integer milliseconds since the epoch, or ISO 8601: a date (midnight UTC) or a date and time
+ * with `Z` or an offset (never local time, so the same command gives the same id everywhere).
+ */
 function parseTime(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (/^-?\d+$/.test(value)) return Number(value);
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new StrataError('USAGE', `--time: "${value}" is neither milliseconds since the epoch nor an ISO 8601 date`);
+  const ms = ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new StrataError('USAGE', `--time: "${value}" is neither integer milliseconds since the epoch nor ISO 8601 with Z or an offset (2026-11-23T12:00:00Z)`);
+  }
   return ms;
 }
 

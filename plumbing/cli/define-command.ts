@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { z } from 'zod';
+import { StrataError } from '../errors/index.js';
 import { parseArgs, runCommand, type CliContext, type GlobalArgs } from './runtime.js';
 
 export interface CommandSpec<S extends z.ZodType> {
@@ -20,6 +21,32 @@ export interface StrataCommand extends CommandModule {
   summary: string;
 }
 
+/** The positional names of a yargs command string, in order: `cat-file [object]` -> [{ name, variadic }]. */
+function positionals(command: string): Array<{ name: string; variadic: boolean }> {
+  return [...command.matchAll(/[<[]([^\]>.]+)(\.\.)?[\]>]/g)].map((m) => ({ name: m[1] as string, variadic: m[2] !== undefined }));
+}
+
+/**
+ * yargs leaves words that follow `--` unbound (in `argv._`); bind them to the command's positionals in
+ * order (so `ls-tree T -- -name` works), and refuse any that have no place.
+ */
+function bindAfterDoubleDash(command: string, argv: Record<string, unknown>): Record<string, unknown> {
+  const extra = ((argv._ as unknown[] | undefined) ?? []).slice(1).map(String);
+  if (extra.length === 0) return argv;
+  const out = { ...argv };
+  for (const p of positionals(command)) {
+    if (extra.length === 0) break;
+    const key = p.name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+    if (p.variadic) {
+      out[key] = [...((out[key] as string[] | undefined) ?? []), ...extra.splice(0)];
+    } else if (out[key] === undefined) {
+      out[key] = extra.shift();
+    }
+  }
+  if (extra.length > 0) throw new StrataError('USAGE', `unexpected argument${extra.length > 1 ? 's' : ''}: ${extra.join(' ')}`);
+  return out;
+}
+
 /** A command module: the argument spec, a zod parse, one library call and rendering. */
 export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): StrataCommand {
   return {
@@ -29,6 +56,7 @@ export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Strata
     name: spec.command.split(' ')[0] as string,
     summary: spec.describe,
     builder: spec.builder,
-    handler: (argv) => runCommand(argv as GlobalArgs, (ctx) => spec.run(parseArgs(spec.schema, argv), ctx)),
+    handler: (argv) =>
+      runCommand(argv as GlobalArgs, (ctx) => spec.run(parseArgs(spec.schema, bindAfterDoubleDash(spec.command, argv)), ctx)),
   };
 }

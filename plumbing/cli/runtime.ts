@@ -74,6 +74,12 @@ export function renderError(err: unknown, opts: { json: boolean; debug: boolean 
     });
   }
   const exitCode = exitCodeFor(strata.code);
+  const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+  strata = new StrataError(strata.code, oneLine(strata.message), {
+    ...(strata.hint === undefined ? {} : { hint: oneLine(strata.hint) }),
+    ...(strata.data === undefined ? {} : { data: strata.data }),
+    cause: strata.cause ?? strata,
+  });
   if (opts.json) {
     process.stderr.write(`${JSON.stringify({ message_type: 'error', ...strata.toJSON(), exitCode })}\n`);
   } else {

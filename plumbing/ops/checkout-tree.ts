@@ -9,6 +9,15 @@ import { Semaphore } from '../util/concurrency.js';
 import { joinPath } from './buffer-path.js';
 import { peelToTree, resolveRevision } from './resolve-revision.js';
 
+/**
+ * Milliseconds as the seconds node:fs expects. Node keeps whole microseconds of a fractional second
+ * and truncates, so `123 / 1000` could come back as 122.999 ms; half a millisecond more makes the
+ * stored millisecond read back exactly.
+ */
+function seconds(ms: number): number {
+  return (ms + 0.5) / 1000;
+}
+
 export interface CheckoutTreeOptions {
   repo: Repository;
   /** A tree or version (any revision). */
@@ -89,7 +98,7 @@ export async function checkoutTree(options: CheckoutTreeOptions): Promise<Checko
         });
       }
       await handle.chmod(entry.mode ?? 0o644);
-      await handle.utimes(entry.mtime / 1000, entry.mtime / 1000);
+      await handle.utimes(seconds(entry.mtime), seconds(entry.mtime));
     } catch (err) {
       await handle.close().catch(() => undefined);
       await unlink(temp).catch(() => undefined);
@@ -112,7 +121,7 @@ export async function checkoutTree(options: CheckoutTreeOptions): Promise<Checko
     const temp = joinPath(dirPath, `.${tempFileName()}`);
     await symlink(target.body, temp);
     try {
-      await lutimes(temp, entry.mtime / 1000, entry.mtime / 1000);
+      await lutimes(temp, seconds(entry.mtime), seconds(entry.mtime));
       await rename(temp, path);
     } catch (err) {
       await unlink(temp).catch(() => undefined);
@@ -142,7 +151,7 @@ export async function checkoutTree(options: CheckoutTreeOptions): Promise<Checko
           }
           await writeDir(entry.id, path, childRel);
           await chmod(path, entry.mode ?? 0o755);
-          await utimes(path, entry.mtime / 1000, entry.mtime / 1000);
+          await utimes(path, seconds(entry.mtime), seconds(entry.mtime));
           totals.directories++;
           return;
         }

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readFile, readdir, readlink, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import type { BigIntStats, Stats } from 'node:fs';
 import { StrataError, hasErrno } from '../errors/index.js';
 import type { TreeEntry } from '../format/tree.js';
 import { storeContent } from '../store/file-content.js';
@@ -46,8 +46,11 @@ export interface WriteTreeResult {
 /** Files up to this size are read whole; larger ones are streamed through the chunker. */
 const READ_WHOLE_LIMIT = 8 * 1024 * 1024;
 
-function mtimeOf(st: Stats): number {
-  return Math.floor(st.mtimeMs);
+/** Exact milliseconds from the nanosecond time (a float mtimeMs can round across a millisecond). */
+function mtimeOf(st: BigIntStats): number {
+  const ns = st.mtimeNs;
+  const ms = ns / 1_000_000n;
+  return Number(ns < 0n && ms * 1_000_000n !== ns ? ms - 1n : ms);
 }
 
 /**
@@ -71,7 +74,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
     totals.newObjects += r.newObjects;
     totals.newStoredBytes += r.newStoredBytes;
   };
-  const repoStat = await stat(repo.root);
+  const repoStat = await stat(repo.root, { bigint: true });
 
   let rootStat: Stats;
   try {
@@ -81,8 +84,8 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
   }
   if (!rootStat.isDirectory()) throw new StrataError('INVALID_ARGUMENT', `${options.dir} is not a folder`);
 
-  const storeFile = async (path: Buffer, st: Stats): Promise<{ id: string; size: number }> => {
-    if (st.size <= READ_WHOLE_LIMIT) {
+  const storeFile = async (path: Buffer, st: BigIntStats): Promise<{ id: string; size: number }> => {
+    if (st.size <= BigInt(READ_WHOLE_LIMIT)) {
       return small.run(async () => {
         const data = await readFile(path);
         const r = await storeContent({ objects: repo.objects, strategy, source: data, write: true });
@@ -99,9 +102,9 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
   };
 
   const entryFor = async (path: Buffer, rel: string, name: Buffer): Promise<TreeEntry | undefined> => {
-    let st: Stats;
+    let st: BigIntStats;
     try {
-      st = await lstat(path);
+      st = await lstat(path, { bigint: true });
     } catch (err) {
       if (hasErrno(err, 'ENOENT')) warn({ code: 'VANISHED', path: rel, message: `${rel} disappeared while it was being read` });
       else warn({ code: 'UNREADABLE', path: rel, message: `cannot read ${rel}: ${(err as Error).message}` });
@@ -115,7 +118,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
         const id = await storeDir(path, rel);
         if (id === undefined) return undefined;
         totals.directories++;
-        return { name, type: 'directory', id, mode: st.mode & 0o7777, mtime };
+        return { name, type: 'directory', id, mode: Number(st.mode & 0o7777n), mtime };
       }
       if (options.exclude?.(rel, false)) return undefined;
       if (st.isSymbolicLink()) {
@@ -130,7 +133,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
         totals.files++;
         totals.bytes += size;
         options.onProgress?.({ files: totals.files, bytes: totals.bytes });
-        const mode = st.mode & 0o7777;
+        const mode = Number(st.mode & 0o7777n);
         return { name, type: mode & 0o100 ? 'executable' : 'file', id, size, mode, mtime };
       }
       warn({ code: 'SPECIAL_FILE', path: rel, message: `skipped ${rel}: sockets, FIFOs and devices are not stored` });

@@ -30,6 +30,11 @@ export interface StorageBackend {
   /** Stores the compressed bytes under `id` unless present; never exposes a partial object. True if written. */
   writeObjectIfAbsent(id: string, stored: Uint8Array): Promise<boolean>;
   hasObject(id: string): Promise<boolean>;
+  /**
+   * When the object is stored, marks it as just used (so prune's grace period protects an object a
+   * writer is about to name again) and returns true; returns false when it is absent.
+   */
+  freshenObject(id: string): Promise<boolean>;
   /** Every object whose id starts with `prefix` (may be empty). */
   listObjects(prefix?: string): AsyncIterable<StoredObjectInfo>;
   deleteObject(id: string): Promise<void>;

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, readdir, rename, stat, unlink, rmdir } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rmdir, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StrataError, hasErrno } from '../errors/index.js';
 import type { RefUpdate, StorageBackend, StoredObjectInfo } from './backend.js';
@@ -25,6 +25,8 @@ export class LocalBackend implements StorageBackend {
   private readonly known = new Map<string, Set<string>>();
   private readonly loading = new Map<string, Promise<Set<string>>>();
   private readonly madeDirs = new Set<string>();
+  /** Objects this process wrote or already freshened: their mtime is recent enough. */
+  private readonly fresh = new Set<string>();
   private readonly syncRefs: boolean;
 
   constructor(root: string, options: { syncRefs?: boolean } = {}) {
@@ -102,6 +104,25 @@ export class LocalBackend implements StorageBackend {
     }
   }
 
+  async freshenObject(id: string): Promise<boolean> {
+    const set = await this.knownSet(id.slice(0, 2));
+    if (!set.has(id)) return false;
+    if (this.fresh.has(id)) return true;
+    try {
+      const now = new Date();
+      await utimes(this.objectPath(id), now, now);
+    } catch (err) {
+      if (hasErrno(err, 'ENOENT', 'ENOTDIR')) {
+        set.delete(id);
+        return false;
+      }
+      throw new StrataError('IO_ERROR', `cannot update object ${id}: ${(err as Error).message}`, { cause: err });
+    }
+    set.add(id);
+    this.fresh.add(id);
+    return true;
+  }
+
   private async ensureDir(dir: string): Promise<void> {
     if (this.madeDirs.has(dir)) return;
     await mkdir(dir, { recursive: true });
@@ -129,7 +150,7 @@ export class LocalBackend implements StorageBackend {
   async writeObjectIfAbsent(id: string, stored: Uint8Array): Promise<boolean> {
     const fan = id.slice(0, 2);
     const set = await this.knownSet(fan);
-    if (set.has(id)) return false;
+    if (set.has(id) && (await this.freshenObject(id))) return false;
     try {
       const temp = await this.writeTemp(stored);
       const dir = join(this.root, LAYOUT.objects, fan);
@@ -139,6 +160,7 @@ export class LocalBackend implements StorageBackend {
       throw new StrataError('IO_ERROR', `cannot write object ${id}: ${(err as Error).message}`, { cause: err });
     }
     set.add(id);
+    this.fresh.add(id);
     return true;
   }
 
@@ -172,6 +194,7 @@ export class LocalBackend implements StorageBackend {
       if (!hasErrno(err, 'ENOENT')) throw err;
     });
     this.known.get(id.slice(0, 2))?.delete(id);
+    this.fresh.delete(id);
     await rmdir(join(this.root, LAYOUT.objects, id.slice(0, 2))).catch(() => undefined);
     this.madeDirs.delete(join(this.root, LAYOUT.objects, id.slice(0, 2)));
   }

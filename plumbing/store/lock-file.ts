@@ -1,3 +1,4 @@
+import { unlinkSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { StrataError, hasErrno } from '../errors/index.js';
 import { isProcessAlive, safeHostname } from './process-identity.js';
@@ -33,6 +34,21 @@ async function readOwner(path: string): Promise<LockOwner | undefined> {
   return undefined;
 }
 
+/** Locks this process holds, so an interrupted command can release them before it exits. */
+const held = new Set<string>();
+
+/** Removes every lock this process holds (for a SIGINT/SIGTERM handler that is about to exit). */
+export function releaseHeldLocksSync(): void {
+  for (const path of held) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  }
+  held.clear();
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -51,9 +67,11 @@ export async function acquireLock(path: string, options: LockOptions): Promise<H
       } finally {
         await handle.close();
       }
+      held.add(path);
       return {
         path,
         release: async () => {
+          held.delete(path);
           await unlink(path).catch((err: unknown) => {
             if (!hasErrno(err, 'ENOENT')) throw err;
           });

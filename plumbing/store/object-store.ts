@@ -50,7 +50,7 @@ export class ObjectStore {
 
   /** Stores an object whose id the caller already computed (it must be right: readers verify it). */
   async writeWithId(id: ObjectId, kind: ObjectKind, body: Uint8Array): Promise<WriteResult> {
-    if (await this.backend.hasObject(id)) return { id, written: false, storedSize: 0 };
+    if (await this.backend.freshenObject(id)) return { id, written: false, storedSize: 0 };
     const level = kind === 'blob' ? chooseLevel(body, this.compressionLevel) : this.compressionLevel;
     const stored = await compress(encodeObject(kind, body), level);
     const written = await this.backend.writeObjectIfAbsent(id, stored);

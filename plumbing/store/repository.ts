@@ -50,8 +50,10 @@ export function parseConfigText(text: string, path: string): RepoConfig {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new StrataError('CONFIG_INVALID', `the repository config ${path} is not valid JSON (${(err as Error).message})`, {
+    throw new StrataError('CONFIG_INVALID', `the repository config ${path} is not valid JSON`, {
+      hint: 'restore the config from a backup, or compare it with the format in objects-spec.md',
       data: { path },
+      cause: err,
     });
   }
   const head = z.object({ format: z.literal('strata'), formatVersion: z.number().int() }).safeParse(json);
