@@ -42,7 +42,16 @@ export class Report {
   note(caseName: string, text: string): void {
     this.notes.push({ caseName, text });
   }
+
+  /** A shorthand that adds measurements to one case. */
+  forCase(caseName: string): MeasurementAdder {
+    return (key, label, value, unit, digits, target) =>
+      this.add({ caseName, key, label, value, unit, digits, ...(target ? { target } : {}) });
+  }
 }
+
+/** Adds one measurement (see Measurement for the fields). */
+export type MeasurementAdder = (key: string, label: string, value: number | null, unit: string, digits: number, target?: Target) => void;
 
 export function statusOf(m: Measurement): Status {
   if (!m.target) return '';
