@@ -23,7 +23,7 @@ export { FileInfo, VersionInfo, ChunkInfo, BackupConfig } from './format/models.
 export type { ChunkingStrategy, ChunkSource } from './chunking/strategy.js';
 export { FastCdcChunker } from './chunking/fastcdc.js';
 export { FixedSizeChunker } from './chunking/fixed.js';
-export { chunkStream } from './chunking/stream.js';
+export { chunkStream, chunkReads, type ReadInto } from './chunking/stream.js';
 
 // store
 export type { StorageBackend, StoredObjectInfo, RefUpdate } from './store/backend.js';
@@ -31,7 +31,7 @@ export { LocalBackend, LAYOUT } from './store/local-backend.js';
 export { ObjectStore, type WriteResult } from './store/object-store.js';
 export { RefStore, type ResolvedRef } from './store/ref-store.js';
 export { StorageManager } from './store/storage-manager.js';
-export { storeContent, readContent, type StoredContent, type StoreContentOptions } from './store/file-content.js';
+export { storeContent, readContent, withFileSource, type StoredContent, type StoreContentOptions, type ContentSource } from './store/file-content.js';
 export { openRepository, findRepository, createRepository, strategyFor, REPO_DIR_NAME, type Repository, type OpenOptions } from './store/repository.js';
 export { systemClock, fixedClock, type Clock } from './store/clock.js';
 

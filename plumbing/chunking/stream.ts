@@ -1,63 +1,20 @@
 /**
- * Streaming chunking: cuts an async byte stream into the same chunks `strategy.chunkData` would give for
- * the whole input, while holding at most `2 * strategy.maxSize` bytes plus the input block being copied.
+ * Streaming chunking: cuts a byte source into the same chunks `strategy.chunkData` gives for the
+ * whole input, holding at most about `2 * maxSize` bytes of input (plus what the consumer keeps).
+ *
+ * Input is read straight into a window buffer, and each chunk is yielded as a view into it: no copy
+ * per chunk. A window is never written again where it holds yielded bytes: when it fills up, the
+ * unconsumed tail (less than `maxSize`) moves into a new window, and the old one is freed once the
+ * consumer drops its chunks. So yielded chunks stay valid for as long as they are kept.
  */
-
 import type { ChunkingStrategy } from './strategy.js';
 
-/** First buffer size; the buffer doubles up to `2 * maxSize` as needed. */
-const INITIAL_CAPACITY = 256 * 1024;
+/** Reads up to `length` bytes into `buffer` at `offset`; resolves with the count, 0 at the end. */
+export type ReadInto = (buffer: Buffer, offset: number, length: number) => Promise<number>;
 
-/**
- * A byte window over the stream: `bytes[start, end)` is buffered input not yet cut. Space is reclaimed
- * by moving the live bytes to the front (when they fill at most half the buffer) or by doubling the
- * buffer, up to `limit`; copying is amortized O(1) per byte.
- */
-class ByteWindow {
-  bytes: Buffer;
-  start = 0;
-  end = 0;
-
-  constructor(private readonly limit: number) {
-    this.bytes = Buffer.allocUnsafe(Math.min(limit, INITIAL_CAPACITY));
-  }
-
-  get buffered(): number {
-    return this.end - this.start;
-  }
-
-  /** Copies as much of `block` (from `from`) as fits after making room; returns the bytes copied. */
-  append(block: Uint8Array, from: number): number {
-    if (this.end === this.bytes.length) this.makeRoom();
-    const count = Math.min(this.bytes.length - this.end, block.length - from);
-    this.bytes.set(block.subarray(from, from + count), this.end);
-    this.end += count;
-    return count;
-  }
-
-  /** A new Buffer, with its own memory, holding the next `length` buffered bytes; consumes them. */
-  take(length: number): Buffer {
-    const chunk = Buffer.allocUnsafeSlow(length);
-    this.bytes.copy(chunk, 0, this.start, this.start + length);
-    this.start += length;
-    return chunk;
-  }
-
-  private makeRoom(): void {
-    const live = this.buffered;
-    const target =
-      live <= this.bytes.length / 2 ? this.bytes : Buffer.allocUnsafe(Math.min(this.limit, this.bytes.length * 2));
-    this.bytes.copy(target, 0, this.start, this.end);
-    this.bytes = target;
-    this.start = 0;
-    this.end = live;
-  }
-}
-
-/** The next chunk length from the window, checked against the ChunkingStrategy contract. */
-function nextCut(strategy: ChunkingStrategy, window: ByteWindow): number {
-  const available = window.buffered;
-  const length = strategy.cut(window.bytes, window.start, available);
+/** The next chunk length, checked against the ChunkingStrategy contract. */
+function nextCut(strategy: ChunkingStrategy, bytes: Buffer, start: number, available: number): number {
+  const length = strategy.cut(bytes, start, available);
   if (!Number.isInteger(length) || length < 1 || length > available) {
     throw new RangeError(`chunking strategy ${strategy.algorithm} returned chunk length ${length} of ${available}`);
   }
@@ -65,26 +22,62 @@ function nextCut(strategy: ChunkingStrategy, window: ByteWindow): number {
 }
 
 /**
- * Yields the chunks of `source`, in order, each as a freshly allocated Buffer that owns its memory
- * (not pooled; safe to keep or transfer). The cut points equal `strategy.chunkData` over the
- * concatenated input, whatever the block sizes. An empty input yields nothing.
+ * Yields the chunks of the bytes `read` produces, in order. A cut is made only when at least
+ * `maxSize` bytes are buffered or the input has ended, so cut points do not depend on how the input
+ * arrives.
  */
-export async function* chunkStream(
-  source: AsyncIterable<Uint8Array>,
-  strategy: ChunkingStrategy,
-): AsyncGenerator<Buffer> {
+export async function* chunkReads(read: ReadInto, strategy: ChunkingStrategy): AsyncGenerator<Buffer> {
   const maxSize = strategy.maxSize;
-  const window = new ByteWindow(2 * maxSize);
-  for await (const block of source) {
-    let from = 0;
-    while (from < block.length) {
-      from += window.append(block, from);
-      while (window.buffered >= maxSize) {
-        yield window.take(nextCut(strategy, window));
+  const capacity = 2 * maxSize;
+  let window = Buffer.allocUnsafeSlow(Math.min(capacity, 1024 * 1024));
+  let start = 0;
+  let end = 0;
+  let ended = false;
+  for (;;) {
+    while (!ended && end - start < maxSize) {
+      if (end === window.length) {
+        // Never overwrite the window: yielded chunks may still be in use. Move the tail instead.
+        const size = end - start <= window.length / 2 ? window.length : Math.min(capacity, window.length * 2);
+        const next = Buffer.allocUnsafeSlow(Math.max(size, end - start + 1));
+        window.copy(next, 0, start, end);
+        end -= start;
+        start = 0;
+        window = next;
       }
+      const n = await read(window, end, window.length - end);
+      if (n === 0) ended = true;
+      else end += n;
     }
+    if (end === start) return;
+    const length = nextCut(strategy, window, start, end - start);
+    yield window.subarray(start, start + length);
+    start += length;
   }
-  while (window.buffered > 0) {
-    yield window.take(nextCut(strategy, window));
+}
+
+/**
+ * Yields the chunks of an async iterable of byte blocks (a stream such as stdin). Each block is
+ * copied once into the window; see `chunkReads`.
+ */
+export async function* chunkStream(source: AsyncIterable<Uint8Array>, strategy: ChunkingStrategy): AsyncGenerator<Buffer> {
+  const iterator = source[Symbol.asyncIterator]();
+  let block: Uint8Array = new Uint8Array(0);
+  let from = 0;
+  const read: ReadInto = async (buffer, offset, length) => {
+    while (from >= block.length) {
+      const next = await iterator.next();
+      if (next.done) return 0;
+      block = next.value;
+      from = 0;
+    }
+    const count = Math.min(length, block.length - from);
+    buffer.set(block.subarray(from, from + count), offset);
+    from += count;
+    return count;
+  };
+  try {
+    yield* chunkReads(read, strategy);
+  } finally {
+    await iterator.return?.();
   }
 }

@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
 import { StrataError, hasErrno } from '../errors/index.js';
-import { chunkStream } from '../chunking/stream.js';
+import { chunkReads } from '../chunking/stream.js';
 import { computeObjectId } from '../format/object-id.js';
 import { DEFAULT_CHUNKING, defaultConfig, type ChunkingConfig } from '../format/repo-config.js';
 import type { Repository } from '../store/repository.js';
@@ -61,9 +61,15 @@ export async function chunkFile(options: ChunkFileOptions): Promise<ChunkFileRes
   }
   const chunks: ChunkBoundary[] = [];
   let offset = 0;
-  for await (const chunk of chunkStream(createReadStream(options.file, { highWaterMark: 1024 * 1024 }), strategy)) {
-    chunks.push({ offset, length: chunk.length, id: computeObjectId('blob', chunk) });
-    offset += chunk.length;
+  const handle = await open(options.file, 'r');
+  try {
+    const read = async (buffer: Buffer, at: number, length: number) => (await handle.read(buffer, at, length, null)).bytesRead;
+    for await (const chunk of chunkReads(read, strategy)) {
+      chunks.push({ offset, length: chunk.length, id: computeObjectId('blob', chunk) });
+      offset += chunk.length;
+    }
+  } finally {
+    await handle.close();
   }
   return { file: options.file, size: offset, chunking, chunks };
 }

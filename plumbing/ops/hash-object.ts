@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { StrataError, hasErrno } from '../errors/index.js';
 import { defaultConfig, type RepoConfig } from '../format/repo-config.js';
-import { storeContent } from '../store/file-content.js';
+import { storeContent, withFileSource, type ContentSource } from '../store/file-content.js';
 import { strategyFor, type Repository } from '../store/repository.js';
 
 export interface HashObjectOptions {
@@ -36,7 +35,7 @@ export async function hashObject(options: HashObjectOptions): Promise<HashedObje
   const config: RepoConfig = options.repo?.config ?? defaultConfig();
   const strategy = strategyFor(config);
   const objects = options.repo?.objects;
-  const run = async (path: string, source: AsyncIterable<Uint8Array>): Promise<HashedObject> => {
+  const run = async (path: string, source: ContentSource): Promise<HashedObject> => {
     const r = await storeContent({
       // Without a repository nothing is written, so the store is never touched.
       objects: objects as NonNullable<typeof objects>,
@@ -58,7 +57,7 @@ export async function hashObject(options: HashObjectOptions): Promise<HashedObje
       throw new StrataError('IO_ERROR', `cannot read ${file}: ${(err as Error).message}`, { cause: err, data: { path: file } });
     }
     try {
-      results.push(await run(file, createReadStream(file, { highWaterMark: 1024 * 1024 })));
+      results.push(await withFileSource(file, (source) => run(file, source)));
     } catch (err) {
       if (err instanceof StrataError) throw err;
       throw new StrataError('IO_ERROR', `cannot read ${file}: ${(err as Error).message}`, { cause: err, data: { path: file } });

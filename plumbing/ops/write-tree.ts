@@ -1,10 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { lstat, readFile, readdir, readlink, stat } from 'node:fs/promises';
+import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { BigIntStats, Stats } from 'node:fs';
 import { StrataError, hasErrno } from '../errors/index.js';
 import type { TreeEntry } from '../format/tree.js';
-import { storeContent } from '../store/file-content.js';
+import { storeContent, withFileSource } from '../store/file-content.js';
 import { strategyFor, type Repository } from '../store/repository.js';
+import { ObjectWorkerPool } from '../store/worker-pool.js';
 import { Semaphore } from '../util/concurrency.js';
 import { joinPath } from './buffer-path.js';
 
@@ -43,8 +44,11 @@ export interface WriteTreeResult {
   warnings: ScanWarning[];
 }
 
-/** Files up to this size are read whole; larger ones are streamed through the chunker. */
-const READ_WHOLE_LIMIT = 8 * 1024 * 1024;
+/**
+ * Files up to this size are read whole, synchronously (cheaper than a thread-pool round trip for small
+ * files); larger ones are streamed through the chunker.
+ */
+const READ_WHOLE_LIMIT = 1024 * 1024;
 
 /** Exact milliseconds from the nanosecond time (a float mtimeMs can round across a millisecond). */
 function mtimeOf(st: BigIntStats): number {
@@ -84,18 +88,35 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
   }
   if (!rootStat.isDirectory()) throw new StrataError('INVALID_ARGUMENT', `${options.dir} is not a folder`);
 
+  const pool = ObjectWorkerPool.start(repo);
   const storeFile = async (path: Buffer, st: BigIntStats): Promise<{ id: string; size: number }> => {
+    if (pool && st.size <= BigInt(READ_WHOLE_LIMIT)) {
+      const r = await pool.storeFile(path);
+      if (!r.ok) {
+        if (r.store) throw new StrataError('IO_ERROR', `cannot store ${path.toString()}: ${r.message}`);
+        throw Object.assign(new Error(r.message), { code: r.code });
+      }
+      count(r);
+      return { id: r.id, size: r.size };
+    }
     if (st.size <= BigInt(READ_WHOLE_LIMIT)) {
       return small.run(async () => {
-        const data = await readFile(path);
+        const data = readFileSync(path);
         const r = await storeContent({ objects: repo.objects, strategy, source: data, write: true });
         count(r);
         return { id: r.id, size: r.size };
       });
     }
     return large.run(async () => {
-      const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
-      const r = await storeContent({ objects: repo.objects, strategy, source: stream, write: true });
+      const r = await withFileSource(path, (source) =>
+        storeContent({
+          objects: repo.objects,
+          strategy,
+          source,
+          write: true,
+          ...(pool ? { writeChunk: (id: string, chunk: Uint8Array) => pool.storeChunk(id, chunk) } : {}),
+        }),
+      );
       count(r);
       return { id: r.id, size: r.size };
     });
@@ -104,7 +125,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
   const entryFor = async (path: Buffer, rel: string, name: Buffer): Promise<TreeEntry | undefined> => {
     let st: BigIntStats;
     try {
-      st = await lstat(path, { bigint: true });
+      st = lstatSync(path, { bigint: true });
     } catch (err) {
       if (hasErrno(err, 'ENOENT')) warn({ code: 'VANISHED', path: rel, message: `${rel} disappeared while it was being read` });
       else warn({ code: 'UNREADABLE', path: rel, message: `cannot read ${rel}: ${(err as Error).message}` });
@@ -122,7 +143,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
       }
       if (options.exclude?.(rel, false)) return undefined;
       if (st.isSymbolicLink()) {
-        const target = await readlink(path, { encoding: 'buffer' });
+        const target = readlinkSync(path, { encoding: 'buffer' });
         const r = await repo.objects.writeBlob(target);
         count({ newObjects: r.written ? 1 : 0, newStoredBytes: r.storedSize });
         totals.symlinks++;
@@ -149,7 +170,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
   const storeDir = async (path: Buffer, rel: string): Promise<string | undefined> => {
     let names: Buffer[];
     try {
-      names = await readdir(path, { encoding: 'buffer' });
+      names = readdirSync(path, { encoding: 'buffer' });
     } catch (err) {
       warn({ code: 'UNREADABLE', path: rel || '.', message: `cannot read folder ${rel || '.'}: ${(err as Error).message}` });
       return undefined;
@@ -165,7 +186,12 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
     return r.id;
   };
 
-  const id = await storeDir(Buffer.from(options.dir), '');
+  let id: string | undefined;
+  try {
+    id = await storeDir(Buffer.from(options.dir), '');
+  } finally {
+    await pool?.close();
+  }
   if (id === undefined) {
     throw new StrataError('IO_ERROR', `cannot read folder ${options.dir}`, { data: { warnings } });
   }

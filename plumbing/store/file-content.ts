@@ -1,5 +1,6 @@
 import { StrataError } from '../errors/index.js';
-import { chunkStream } from '../chunking/stream.js';
+import { open } from 'node:fs/promises';
+import { chunkReads, chunkStream, type ReadInto } from '../chunking/stream.js';
 import type { ChunkingStrategy } from '../chunking/strategy.js';
 import type { ChunkRef } from '../format/chunk-list.js';
 import { encodeChunkList } from '../format/chunk-list.js';
@@ -17,13 +18,31 @@ export interface StoredContent {
   newStoredBytes: number;
 }
 
+/** Content to store: bytes in memory, a stream of blocks, or a reader that fills buffers (a file). */
+export type ContentSource = Uint8Array | AsyncIterable<Uint8Array> | { readInto: ReadInto };
+
+/** Opens a file as a ContentSource that reads straight into the chunker's window, and closes it after. */
+export async function withFileSource<T>(path: string | Buffer, fn: (source: ContentSource) => Promise<T>): Promise<T> {
+  const handle = await open(path, 'r');
+  try {
+    return await fn({ readInto: async (buffer, offset, length) => (await handle.read(buffer, offset, length, null)).bytesRead });
+  } finally {
+    await handle.close();
+  }
+}
+
 export interface StoreContentOptions {
   objects: ObjectStore;
   strategy: ChunkingStrategy;
-  /** The content: a stream, or a buffer already in memory (cut in place, without copying). */
-  source: AsyncIterable<Uint8Array> | Uint8Array;
+  /** The content: bytes in memory (cut in place), a stream, or a file reader. */
+  source: ContentSource;
   /** Store the objects (true) or only compute the id (false). */
   write: boolean;
+  /**
+   * Stores one chunk (default: on this thread through `objects`). An object writer pool passes its
+   * own, so chunks are hashed here and compressed and written on other cores.
+   */
+  writeChunk?: (id: string, chunk: Uint8Array) => Promise<{ written: boolean; storedSize: number }>;
   /** Writes in flight at once; bounds memory at about (inFlight + 2) * maxSize. Default 4. */
   inFlight?: number;
   /** Called after each chunk with the bytes consumed so far. */
@@ -37,6 +56,9 @@ export interface StoreContentOptions {
 export async function storeContent(options: StoreContentOptions): Promise<StoredContent> {
   const { objects, strategy, source, write } = options;
   const limit = Math.max(1, options.inFlight ?? 4);
+  const put =
+    options.writeChunk ??
+    ((id: string, chunk: Uint8Array): Promise<{ written: boolean; storedSize: number }> => objects.writeWithId(id, 'blob', chunk));
   const refs: ChunkRef[] = [];
   const pending = new Set<Promise<void>>();
   let firstChunk: Uint8Array | undefined;
@@ -60,7 +82,11 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
   };
 
   const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> =
-    source instanceof Uint8Array ? strategy.chunkData(source) : chunkStream(source, strategy);
+    source instanceof Uint8Array
+      ? strategy.chunkData(source)
+      : 'readInto' in source
+        ? chunkReads(source.readInto, strategy)
+        : chunkStream(source, strategy);
   for await (const chunk of chunks) {
     if (failure) break;
     const id = computeObjectId('blob', chunk);
@@ -74,10 +100,10 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
     }
     if (write) {
       if (firstChunk) {
-        track(objects.writeWithId((refs[0] as ChunkRef).id, 'blob', firstChunk));
+        track(put((refs[0] as ChunkRef).id, firstChunk));
         firstChunk = undefined;
       }
-      track(objects.writeWithId(id, 'blob', chunk));
+      track(put(id, chunk));
       while (pending.size >= limit) await Promise.race(pending);
     }
   }

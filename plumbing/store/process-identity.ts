@@ -17,11 +17,15 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 let counter = 0;
+/** Random per process (not per file: drawing random bytes for every object was measurable). */
+const processNonce = randomBytes(4).toString('hex');
+
+const host = safeHostname();
 
 /** A unique temporary file name: `<host>.<pid>.<counter>.<random>.tmp`, so prune can tell whose it is. */
 export function tempFileName(): string {
   counter = (counter + 1) % 1e9;
-  return `${safeHostname()}.${process.pid}.${counter}.${randomBytes(4).toString('hex')}.tmp`;
+  return `${host}.${process.pid}.${counter}.${processNonce}.tmp`;
 }
 
 /** Parses a temp file name; undefined when it is not one of ours. */

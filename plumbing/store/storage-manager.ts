@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { StrataError, hasErrno } from '../errors/index.js';
 import type { ObjectId } from '../format/object-id.js';
-import { readContent, storeContent, type StoredContent } from './file-content.js';
+import { readContent, storeContent, withFileSource, type StoredContent } from './file-content.js';
 import { computeObjectStats, type CountObjectsResult } from './object-stats.js';
 import { tempFileName } from './process-identity.js';
 import { strategyFor, type Repository } from './repository.js';
@@ -18,12 +17,9 @@ export class StorageManager {
   /** Stores a file (streamed and chunked); returns its id and how it was stored. */
   async storeFile(path: string): Promise<StoredContent> {
     try {
-      return await storeContent({
-        objects: this.repo.objects,
-        strategy: strategyFor(this.repo.config),
-        source: createReadStream(path, { highWaterMark: 1024 * 1024 }),
-        write: true,
-      });
+      return await withFileSource(path, (source) =>
+        storeContent({ objects: this.repo.objects, strategy: strategyFor(this.repo.config), source, write: true }),
+      );
     } catch (err) {
       if (err instanceof StrataError) throw err;
       if (hasErrno(err, 'ENOENT')) throw new StrataError('FILE_NOT_FOUND', `${path} does not exist`, { data: { path } });

@@ -1,0 +1,121 @@
+/**
+ * End-to-end benchmark of strata's plumbing: `npm run bench:plumbing` (after `npx tsc -p tsconfig.json`).
+ *
+ *   node dist/bench/plumbing.js [--quick] [--only <case>[,<case>...]] [--keep]
+ *
+ * Generates its own data in a temp folder (removed at the end unless --keep), runs the built CLI as
+ * child processes (what users run) and prints, on stdout, a table with every figure, its target and
+ * PASS/MISS, then one JSON line with all numbers. Progress goes to stderr. A full run takes a few
+ * minutes on two cores; --quick shrinks every size about 8x.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseBenchArgs, type BenchOptions, type CaseName } from './lib/args.js';
+import { runCatFileCase } from './lib/case-cat-file.js';
+import { runChunkerCase } from './lib/case-chunker.js';
+import { HASH_RANDOM, HASH_TEXT, runHashObjectCase } from './lib/case-hash-object.js';
+import { runOthersCase } from './lib/case-others.js';
+import { runWriteTreeCase } from './lib/case-write-tree.js';
+import { log, type BenchContext } from './lib/context.js';
+import { ProcessRunner } from './lib/proc.js';
+import { Report, renderJson, renderTable } from './lib/report.js';
+
+const CASES: Record<CaseName, (ctx: BenchContext) => void | Promise<void>> = {
+  chunker: runChunkerCase,
+  'hash-random': (ctx) => runHashObjectCase(ctx, HASH_RANDOM),
+  'hash-text': (ctx) => runHashObjectCase(ctx, HASH_TEXT),
+  'write-tree': runWriteTreeCase,
+  'cat-file': runCatFileCase,
+  others: runOthersCase,
+};
+
+function parseOptionsOrExit(): BenchOptions {
+  try {
+    return parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+/** Removes the temp folder on exit, including Ctrl-C. */
+function cleanupOnExit(workDir: string, keep: boolean): void {
+  const cleanup = (): void => {
+    if (!keep) rmSync(workDir, { recursive: true, force: true });
+  };
+  process.on('exit', cleanup);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
+}
+
+/** 1-minute load average above which the run notes that other work shared the machine. */
+const BUSY_LOAD = 1;
+
+/** Notes a busy machine: other processes competing for the two cores lower every figure. */
+function noteLoad(report: Report, when: string, load: number): void {
+  if (load > BUSY_LOAD) {
+    const cores = availableParallelism();
+    report.note('bench', `1-minute load average ${load.toFixed(2)} ${when} (${cores} CPUs): other processes were running or had just run, figures may be low`);
+  }
+}
+
+/** Runs the selected cases in order; a failing case is reported and the others still run. */
+async function runCases(ctx: BenchContext): Promise<number> {
+  let failures = 0;
+  for (const name of ctx.options.cases) {
+    const start = process.hrtime.bigint();
+    try {
+      await CASES[name](ctx);
+    } catch (err) {
+      failures++;
+      const message = err instanceof Error ? err.message : String(err);
+      ctx.report.note(name, `FAILED: ${message}`);
+      log(`${name}: FAILED: ${message}`);
+    }
+    log(`${name}: done in ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)} s`);
+  }
+  return failures;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptionsOrExit();
+  const workDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
+  cleanupOnExit(workDir, options.keep);
+  const runner = new ProcessRunner(workDir);
+  const report = new Report();
+  const ctx: BenchContext = { options, scale: options.quick ? 1 / 8 : 1, workDir, runner, report, shared: new Map() };
+  log(`temp folder ${workDir}; peak RSS via ${runner.rssMethod}; cases: ${options.cases.join(', ')}${options.quick ? ' (quick)' : ''}`);
+  if (options.cases.some((c) => c === 'hash-random' || c === 'hash-text')) {
+    report.note('hash', 'the input file is written just before the run, so it is read from the page cache, not the disk');
+  }
+  const loadStart = loadavg()[0] ?? 0;
+  noteLoad(report, 'at the start', loadStart);
+  const start = process.hrtime.bigint();
+  const failures = await runCases(ctx);
+  const totalSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const loadEnd = loadavg()[0] ?? 0;
+  if (options.keep) report.note('bench', `temp folder kept: ${workDir}`);
+  process.stdout.write(`\nstrata plumbing benchmark${options.quick ? ' (--quick: sizes / 8)' : ''}, ${totalSeconds.toFixed(0)} s\n\n`);
+  process.stdout.write(renderTable(report));
+  const context = {
+    quick: options.quick,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    rssMethod: runner.rssMethod,
+    totalSeconds: Number(totalSeconds.toFixed(1)),
+    loadStart: Number(loadStart.toFixed(2)),
+    loadEnd: Number(loadEnd.toFixed(2)),
+    failures,
+  };
+  process.stdout.write(`${renderJson(report, context)}\n`);
+  if (failures > 0) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { StrataError } from '../errors/index.js';
+import type { Repository } from './repository.js';
+import type { FileResult, WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+export type { FileResult } from './worker-protocol.js';
+
+/** Files sent to a worker in one message (a message costs far more than storing a small file). */
+const BATCH = 32;
+
+interface Lane {
+  worker: Worker;
+  /** Requests sent and not answered. */
+  load: number;
+}
+
+/**
+ * Worker threads that store objects, one per core, so that storing many files or a large file's
+ * chunks keeps every core busy. Small files are sent by path in batches; chunks are sent as copied,
+ * transferred buffers. Created with `ObjectWorkerPool.start`, which returns undefined where workers
+ * cannot run (then callers store on the calling thread).
+ */
+export class ObjectWorkerPool {
+  private readonly lanes: Lane[];
+  private seq = 0;
+  private readonly waiting = new Map<number, (reply: WorkerReply) => void>();
+  private pendingPaths: Buffer[] = [];
+  private pendingResolvers: Array<(r: FileResult) => void> = [];
+  private flushScheduled = false;
+  private failure: Error | undefined;
+
+  private constructor(workers: Worker[]) {
+    this.lanes = workers.map((worker) => ({ worker, load: 0 }));
+    for (const lane of this.lanes) {
+      lane.worker.on('message', (reply: WorkerReply) => {
+        lane.load--;
+        const done = this.waiting.get(reply.seq);
+        this.waiting.delete(reply.seq);
+        done?.(reply);
+      });
+      lane.worker.on('error', (err) => this.fail(err));
+    }
+  }
+
+  /** Starts `size` workers (default: one per core) for `repo`, or returns undefined when unavailable. */
+  static start(repo: Repository, size = availableParallelism()): ObjectWorkerPool | undefined {
+    const url = new URL('./object-worker.js', import.meta.url);
+    // Under a TypeScript test runner the compiled worker does not exist: store on the calling thread.
+    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url)) || size < 1) return undefined;
+    const workers = Array.from({ length: size }, () => new Worker(url, { workerData: { root: repo.root, config: repo.config } }));
+    return new ObjectWorkerPool(workers);
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const done of this.waiting.values()) done({ type: 'chunk', seq: -1, ok: false, code: 'INTERNAL', message: err.message, store: true });
+    this.waiting.clear();
+  }
+
+  private send(request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
+    if (this.failure) return Promise.reject(new StrataError('INTERNAL', `object worker failed: ${this.failure.message}`, { cause: this.failure }));
+    const lane = this.lanes.reduce((a, b) => (b.load < a.load ? b : a));
+    lane.load++;
+    return new Promise((resolve) => {
+      this.waiting.set(request.seq, resolve);
+      lane.worker.postMessage(request, transfer);
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    while (this.pendingPaths.length > 0) {
+      const paths = this.pendingPaths.splice(0, BATCH);
+      const resolvers = this.pendingResolvers.splice(0, BATCH);
+      void this.send({ type: 'files', seq: ++this.seq, paths }).then((reply) => {
+        if (reply.type === 'files') reply.results.forEach((r, i) => resolvers[i]?.(r));
+        else resolvers.forEach((r) => r({ ok: false, code: reply.ok ? 'INTERNAL' : reply.code, message: reply.ok ? 'unexpected reply' : reply.message, store: true }));
+      });
+    }
+  }
+
+  /** Stores one whole file (small enough to read at once) in a worker. */
+  storeFile(path: Buffer): Promise<FileResult> {
+    return new Promise((resolve) => {
+      this.pendingPaths.push(path);
+      this.pendingResolvers.push(resolve);
+      if (this.pendingPaths.length >= BATCH) this.flush();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Stores one chunk whose id the caller computed; the bytes are copied and transferred. */
+  async storeChunk(id: string, chunk: Uint8Array): Promise<{ written: boolean; storedSize: number }> {
+    const copy = new Uint8Array(chunk.length);
+    copy.set(chunk);
+    const reply = await this.send({ type: 'chunk', seq: ++this.seq, id, data: copy.buffer }, [copy.buffer]);
+    if (reply.type !== 'chunk' || !reply.ok) {
+      const message = reply.type === 'chunk' && !reply.ok ? reply.message : 'unexpected reply';
+      throw new StrataError('IO_ERROR', `cannot store chunk ${id}: ${message}`, { data: { id } });
+    }
+    return { written: reply.written, storedSize: reply.storedSize };
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.worker.terminate()));
+  }
+}

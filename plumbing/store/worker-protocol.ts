@@ -1,0 +1,14 @@
+/** Messages between the object writer pool and its workers. */
+export type WorkerRequest =
+  | { type: 'files'; seq: number; paths: Buffer[] }
+  | { type: 'chunk'; seq: number; id: string; data: ArrayBuffer };
+
+export type FileResult =
+  | { ok: true; id: string; size: number; newObjects: number; newStoredBytes: number }
+  /** `store` is true when writing to the repository failed (fatal), false when reading the file did. */
+  | { ok: false; code: string; message: string; store: boolean };
+
+export type WorkerReply =
+  | { type: 'files'; seq: number; results: FileResult[] }
+  | { type: 'chunk'; seq: number; ok: true; written: boolean; storedSize: number }
+  | { type: 'chunk'; seq: number; ok: false; code: string; message: string; store: boolean };
