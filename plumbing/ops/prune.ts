@@ -1,9 +1,18 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { StrataError, hasErrno } from '../errors/index.js';
 import type { Repository } from '../store/repository.js';
 import { isProcessAlive, parseTempFileName, safeHostname } from '../store/process-identity.js';
 import { walkReachable } from './reachability.js';
+
+async function listNames(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if (hasErrno(err, 'ENOENT', 'ENOTDIR')) return [];
+    throw err;
+  }
+}
 
 /** Unreachable objects younger than this are kept, so a concurrent writer is never robbed. */
 export const DEFAULT_PRUNE_EXPIRE_MS = 14 * 24 * 3600 * 1000;
@@ -56,27 +65,26 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   if (!dryRun) for (const r of removed) await repo.backend.deleteObject(r.id);
 
   const tempFiles: string[] = [];
-  const tmp = repo.backend.tmpDir();
-  let names: string[] = [];
-  try {
-    names = await readdir(tmp);
-  } catch (err) {
-    if (!hasErrno(err, 'ENOENT')) throw err;
-  }
   const host = safeHostname();
-  for (const name of names) {
-    const path = join(tmp, name);
-    const owner = parseTempFileName(name);
-    let old = false;
-    try {
-      old = (await stat(path)).mtimeMs <= cutoff;
-    } catch {
-      continue;
+  // Temporary files live in tmp/ and, for small objects, in the objects' fan-out folders.
+  const objectsDir = join(repo.root, 'objects');
+  const folders = [repo.backend.tmpDir(), ...(await listNames(objectsDir)).filter((n) => /^[0-9a-f]{2}$/.test(n)).map((n) => join(objectsDir, n))];
+  for (const folder of folders) {
+    for (const name of await listNames(folder)) {
+      const owner = parseTempFileName(name);
+      if (!owner) continue;
+      const path = join(folder, name);
+      let old = false;
+      try {
+        old = (await stat(path)).mtimeMs <= cutoff;
+      } catch {
+        continue;
+      }
+      const dead = owner.host === host && !isProcessAlive(owner.pid);
+      if (!dead && !old) continue;
+      tempFiles.push(relative(repo.root, path));
+      if (!dryRun) await unlink(path).catch(() => undefined);
     }
-    const dead = owner !== undefined && owner.host === host && !isProcessAlive(owner.pid);
-    if (!dead && !old) continue;
-    tempFiles.push(name);
-    if (!dryRun) await unlink(path).catch(() => undefined);
   }
   return { dryRun, removed, removedBytes: removed.reduce((s, r) => s + r.storedBytes, 0), kept, tempFiles };
 }

@@ -8,10 +8,11 @@ const inflateAsync = promisify(inflate);
 const SYNC_INFLATE_LIMIT = 32 * 1024;
 
 /**
- * Shannon entropy, in bits per byte, of a few samples of `data`. Compressed media, archives and
- * random data measure close to 8; text and most uncompressed formats far below.
+ * Shannon entropy, in bits per byte, of a few samples of `data` (4 KiB in all by default: enough to
+ * tell, cheap enough to run on every object). Compressed media, archives and random data measure
+ * close to 8 (about 7.95 on 4 KiB); text and most uncompressed formats far below.
  */
-export function sampleEntropy(data: Uint8Array, sampleSize = 4096, samples = 4): number {
+export function sampleEntropy(data: Uint8Array, sampleSize = 1024, samples = 4): number {
   const counts = new Uint32Array(256);
   let total = 0;
   if (data.length <= sampleSize * samples) {

@@ -27,6 +27,9 @@ export const LAYOUT = {
  */
 const SYNC_IO_LIMIT = 1024 * 1024;
 
+/** A loose object's file name in its fan-out folder: the last 62 hex digits of the id. */
+const OBJECT_NAME = /^[0-9a-f]{62}$/;
+
 export class LocalBackend implements StorageBackend {
   readonly root: string;
   /** Ids known to exist, per two-hex fan-out directory (loaded once with readdir, then kept up to date). */
@@ -87,7 +90,7 @@ export class LocalBackend implements StorageBackend {
       pending = Promise.resolve()
         .then(() => readdirSync(join(this.root, LAYOUT.objects, fan)))
         .then(
-        (names) => new Set(names.filter((n) => n.length === 62).map((n) => fan + n)),
+        (names) => new Set(names.filter((n) => OBJECT_NAME.test(n)).map((n) => fan + n)),
         (err: unknown) => {
           if (hasErrno(err, 'ENOENT')) return new Set<string>();
           throw err;
@@ -144,9 +147,11 @@ export class LocalBackend implements StorageBackend {
     this.madeDirs.add(dir);
   }
 
-  /** writeTemp for small data, with synchronous calls. */
-  private writeTempSync(data: Uint8Array): string {
-    const dir = this.tmpDir();
+  /**
+   * writeTemp for small objects, with synchronous calls, in the object's own fan-out folder (a rename
+   * within one folder is much cheaper for the file system than one between folders).
+   */
+  private writeTempSync(data: Uint8Array, dir: string): string {
     this.ensureDirSync(dir);
     const path = join(dir, tempFileName());
     const fd = openSync(path, 'wx', 0o444);
@@ -190,8 +195,7 @@ export class LocalBackend implements StorageBackend {
     try {
       const dir = join(this.root, LAYOUT.objects, fan);
       if (stored.length <= SYNC_IO_LIMIT) {
-        const temp = this.writeTempSync(stored);
-        this.ensureDirSync(dir);
+        const temp = this.writeTempSync(stored, dir);
         renameSync(temp, this.objectPath(id));
       } else {
         const temp = await this.writeTemp(stored);

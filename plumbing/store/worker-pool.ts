@@ -50,7 +50,11 @@ export class ObjectWorkerPool {
     const url = new URL('./object-worker.js', import.meta.url);
     // Under a TypeScript test runner the compiled worker does not exist: store on the calling thread.
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url)) || size < 1) return undefined;
-    const workers = Array.from({ length: size }, () => new Worker(url, { workerData: { root: repo.root, config: repo.config } }));
+    const workers = Array.from({ length: size }, () => new Worker(url, {
+        workerData: { root: repo.root, config: repo.config },
+        // A worker holds at most a few chunks at a time; a small heap keeps the process's memory bounded.
+        resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 },
+      }));
     return new ObjectWorkerPool(workers);
   }
 

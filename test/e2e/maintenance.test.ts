@@ -120,7 +120,7 @@ describe('fsck, count-objects and prune', () => {
     mkdirSync(join(repo, 'tmp'), { recursive: true });
     writeFileSync(join(repo, 'tmp', deadTemp), 'partial');
     const j = okJson(['prune', '--repo', repo]);
-    expect(j).toEqual({ dryRun: false, removed: [{ id: old, storedBytes: expect.any(Number) }], removedBytes: j.removed[0].storedBytes, kept: 1, tempFiles: [deadTemp] });
+    expect(j).toEqual({ dryRun: false, removed: [{ id: old, storedBytes: expect.any(Number) }], removedBytes: j.removed[0].storedBytes, kept: 1, tempFiles: [`tmp/${deadTemp}`] });
     expect(existsSync(objectPath(repo, old))).toBe(false);
     expect(existsSync(join(repo, 'tmp', deadTemp))).toBe(false);
     expect(existsSync(objectPath(repo, blobId('nobody names me\n')))).toBe(true);

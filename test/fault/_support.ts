@@ -103,12 +103,16 @@ export function verifyObjectFile(path: string, id: string): ObjectFileCheck {
   return { id, path, kind, size };
 }
 
-/** Every file under `objects/`, with names that do not look like `xx/<62 hex>` reported as strays. */
-export function listObjectFiles(repo: string): { objects: Array<{ id: string; path: string }>; strays: string[] } {
+/**
+ * Every file under `objects/`: objects (`xx/<62 hex>`), temporary files a writer left in a fan-out
+ * folder (`*.tmp`, allowed by the spec and removed by prune), and strays (anything else).
+ */
+export function listObjectFiles(repo: string): { objects: Array<{ id: string; path: string }>; strays: string[]; temps: string[] } {
   const root = join(repo, 'objects');
   const objects: Array<{ id: string; path: string }> = [];
   const strays: string[] = [];
-  if (!existsSync(root)) return { objects, strays };
+  const temps: string[] = [];
+  if (!existsSync(root)) return { objects, strays, temps };
   for (const fan of readdirSync(root)) {
     const fanPath = join(root, fan);
     if (!/^[0-9a-f]{2}$/.test(fan) || !statSync(fanPath).isDirectory()) {
@@ -117,11 +121,12 @@ export function listObjectFiles(repo: string): { objects: Array<{ id: string; pa
     }
     for (const name of readdirSync(fanPath)) {
       const path = join(fanPath, name);
-      if (!/^[0-9a-f]{62}$/.test(name) || !statSync(path).isFile()) strays.push(path);
+      if (/\.tmp$/.test(name) && statSync(path).isFile()) temps.push(path);
+      else if (!/^[0-9a-f]{62}$/.test(name) || !statSync(path).isFile()) strays.push(path);
       else objects.push({ id: fan + name, path });
     }
   }
-  return { objects, strays };
+  return { objects, strays, temps };
 }
 
 /** Verifies every object file of a repository; returns the problems (empty when all are valid). */

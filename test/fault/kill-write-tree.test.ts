@@ -77,9 +77,11 @@ function snapshot(root: string): Snapshot {
   return out;
 }
 
+/** Temporary files in tmp/ and in the fan-out folders of objects/ (where small objects are staged). */
 function tempFilesIn(repo: string): string[] {
   const tmp = join(repo, 'tmp');
-  return existsSync(tmp) ? readdirSync(tmp).filter((n) => n.endsWith('.tmp')) : [];
+  const inTmp = existsSync(tmp) ? readdirSync(tmp).filter((n) => n.endsWith('.tmp')) : [];
+  return [...inTmp, ...listObjectFiles(repo).temps];
 }
 
 describe('SIGKILL during write-tree', () => {
