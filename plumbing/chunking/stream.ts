@@ -24,9 +24,14 @@ function nextCut(strategy: ChunkingStrategy, bytes: Buffer, start: number, avail
 /**
  * Yields the chunks of the bytes `read` produces, in order. A cut is made only when at least
  * `maxSize` bytes are buffered or the input has ended, so cut points do not depend on how the input
- * arrives.
+ * arrives. With `reuseWindow`, a consumer that is done with each chunk before it asks for the next
+ * (it copies it) lets the window be reused, so no new memory is touched.
  */
-export async function* chunkReads(read: ReadInto, strategy: ChunkingStrategy): AsyncGenerator<Buffer> {
+export async function* chunkReads(
+  read: ReadInto,
+  strategy: ChunkingStrategy,
+  options: { reuseWindow?: boolean } = {},
+): AsyncGenerator<Buffer> {
   const maxSize = strategy.maxSize;
   const capacity = 2 * maxSize;
   let window = Buffer.allocUnsafeSlow(Math.min(capacity, 1024 * 1024));
@@ -35,7 +40,12 @@ export async function* chunkReads(read: ReadInto, strategy: ChunkingStrategy): A
   let ended = false;
   for (;;) {
     while (!ended && end - start < maxSize) {
-      if (end === window.length) {
+      if (end === window.length && options.reuseWindow && window.length === capacity) {
+        // The consumer copies each chunk before asking for the next: reuse the window.
+        window.copy(window, 0, start, end);
+        end -= start;
+        start = 0;
+      } else if (end === window.length) {
         // Never overwrite the window: yielded chunks may still be in use. Move the tail instead.
         const size = end - start <= window.length / 2 ? window.length : Math.min(capacity, window.length * 2);
         const next = Buffer.allocUnsafeSlow(Math.max(size, end - start + 1));

@@ -1,8 +1,13 @@
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { StrataError, hasErrno } from '../errors/index.js';
 import { defaultConfig, type RepoConfig } from '../format/repo-config.js';
 import { storeContent, withFileSource, type ContentSource } from '../store/file-content.js';
 import { strategyFor, type Repository } from '../store/repository.js';
+import { ObjectWorkerPool } from '../store/worker-pool.js';
+
+/** Content at least this large is stored by the worker pool (starting it costs about 50 ms). */
+const POOL_THRESHOLD = 8 * 1024 * 1024;
 
 export interface HashObjectOptions {
   /** Needed with `write`; without it the default chunking parameters are used. */
@@ -35,6 +40,21 @@ export async function hashObject(options: HashObjectOptions): Promise<HashedObje
   const config: RepoConfig = options.repo?.config ?? defaultConfig();
   const strategy = strategyFor(config);
   const objects = options.repo?.objects;
+  let total = 0;
+  for (const file of options.files ?? []) {
+    try {
+      const st = await stat(file);
+      if (!st.isFile()) throw new StrataError('INVALID_ARGUMENT', `${file} is not a regular file`);
+      total += st.size;
+    } catch (err) {
+      if (err instanceof StrataError) throw err;
+      if (hasErrno(err, 'ENOENT')) throw new StrataError('FILE_NOT_FOUND', `${file} does not exist`, { data: { path: file } });
+      throw new StrataError('IO_ERROR', `cannot read ${file}: ${(err as Error).message}`, { cause: err, data: { path: file } });
+    }
+  }
+  // Large content is hashed, compressed and written by worker threads while this thread chunks: one
+  // core's worth for incompressible content, one per core when it has to be compressed.
+  const pool = write && options.repo && (options.stdin || total >= POOL_THRESHOLD) ? ObjectWorkerPool.start(options.repo, Math.max(1, availableParallelism() - 1), availableParallelism()) : undefined;
   const run = async (path: string, source: ContentSource): Promise<HashedObject> => {
     const r = await storeContent({
       // Without a repository nothing is written, so the store is never touched.
@@ -42,20 +62,24 @@ export async function hashObject(options: HashObjectOptions): Promise<HashedObje
       strategy,
       source,
       write,
+      ...(pool ? { writeChunk: (chunk: Uint8Array) => pool.storeChunk(chunk), copiesChunks: true, inFlight: 3 } : {}),
     });
     return { path, id: r.id, kind: r.kind, size: r.size, chunks: r.chunks, newObjects: r.newObjects };
   };
+  try {
+    return await hashAll(options, run);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function hashAll(
+  options: HashObjectOptions,
+  run: (path: string, source: ContentSource) => Promise<HashedObject>,
+): Promise<HashedObject[]> {
   const results: HashedObject[] = [];
   if (options.stdin) results.push(await run('-', options.stdin));
   for (const file of options.files ?? []) {
-    try {
-      const st = await stat(file);
-      if (!st.isFile()) throw new StrataError('INVALID_ARGUMENT', `${file} is not a regular file`);
-    } catch (err) {
-      if (err instanceof StrataError) throw err;
-      if (hasErrno(err, 'ENOENT')) throw new StrataError('FILE_NOT_FOUND', `${file} does not exist`, { data: { path: file } });
-      throw new StrataError('IO_ERROR', `cannot read ${file}: ${(err as Error).message}`, { cause: err, data: { path: file } });
-    }
     try {
       results.push(await withFileSource(file, (source) => run(file, source)));
     } catch (err) {

@@ -114,7 +114,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
           strategy,
           source,
           write: true,
-          ...(pool ? { writeChunk: (id: string, chunk: Uint8Array) => pool.storeChunk(id, chunk) } : {}),
+          ...(pool ? { writeChunk: (chunk: Uint8Array) => pool.storeChunk(chunk), copiesChunks: true } : {}),
         }),
       );
       count(r);

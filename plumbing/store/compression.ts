@@ -60,11 +60,11 @@ function outputChunkSize(expected: number): number {
 const SYNC_DEFLATE_LIMIT = 64 * 1024;
 
 /** zlib stream of `data` at `level`. */
-export async function compress(data: Uint8Array, level: number): Promise<Buffer> {
+export async function compress(data: Uint8Array, level: number, sync = false): Promise<Buffer> {
   // deflate's worst case (stored blocks) adds a few bytes per 16 KiB plus the zlib header and checksum.
   const bound = data.length + (data.length >> 10) + 64;
   const options = { level, strategy: constants.Z_DEFAULT_STRATEGY, chunkSize: outputChunkSize(bound) };
-  if (data.length <= SYNC_DEFLATE_LIMIT) return deflateSync(data, options);
+  if (sync || data.length <= SYNC_DEFLATE_LIMIT) return deflateSync(data, options);
   return deflateAsync(data, options);
 }
 

@@ -31,6 +31,13 @@ export async function withFileSource<T>(path: string | Buffer, fn: (source: Cont
   }
 }
 
+/** What storing one chunk reports: its blob id, and whether it was new. */
+export interface ChunkWrite {
+  id: ObjectId;
+  written: boolean;
+  storedSize: number;
+}
+
 export interface StoreContentOptions {
   objects: ObjectStore;
   strategy: ChunkingStrategy;
@@ -39,10 +46,12 @@ export interface StoreContentOptions {
   /** Store the objects (true) or only compute the id (false). */
   write: boolean;
   /**
-   * Stores one chunk (default: on this thread through `objects`). An object writer pool passes its
-   * own, so chunks are hashed here and compressed and written on other cores.
+   * Hashes and stores one chunk (default: on this thread through `objects`). An object writer pool
+   * passes its own, so chunks are hashed, compressed and written on other cores.
    */
-  writeChunk?: (id: string, chunk: Uint8Array) => Promise<{ written: boolean; storedSize: number }>;
+  writeChunk?: (chunk: Uint8Array) => Promise<ChunkWrite>;
+  /** `writeChunk` copies the chunk before it returns, so the chunker may reuse its buffer. */
+  copiesChunks?: boolean;
   /** Writes in flight at once; bounds memory at about (inFlight + 2) * maxSize. Default 4. */
   inFlight?: number;
   /** Called after each chunk with the bytes consumed so far. */
@@ -58,18 +67,18 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
   const limit = Math.max(1, options.inFlight ?? 4);
   const put =
     options.writeChunk ??
-    ((id: string, chunk: Uint8Array): Promise<{ written: boolean; storedSize: number }> => objects.writeWithId(id, 'blob', chunk));
+    ((chunk: Uint8Array): Promise<ChunkWrite> => objects.writeWithId(computeObjectId('blob', chunk), 'blob', chunk));
   const refs: ChunkRef[] = [];
   const pending = new Set<Promise<void>>();
-  let firstChunk: Uint8Array | undefined;
   let newObjects = 0;
   let newStoredBytes = 0;
   let size = 0;
   let failure: unknown;
 
-  const track = (p: Promise<{ written: boolean; storedSize: number }>): void => {
+  const track = (ref: ChunkRef, p: Promise<ChunkWrite>): void => {
     const done: Promise<void> = p.then(
       (r) => {
+        ref.id = r.id;
         if (r.written) newObjects++;
         newStoredBytes += r.storedSize;
       },
@@ -85,40 +94,37 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
     source instanceof Uint8Array
       ? strategy.chunkData(source)
       : 'readInto' in source
-        ? chunkReads(source.readInto, strategy)
+        ? chunkReads(source.readInto, strategy, { reuseWindow: options.copiesChunks ?? false })
         : chunkStream(source, strategy);
   for await (const chunk of chunks) {
     if (failure) break;
-    const id = computeObjectId('blob', chunk);
-    refs.push({ id, size: chunk.length });
     size += chunk.length;
     options.onBytes?.(size);
-    if (refs.length === 1) {
-      // Held back: if it stays the only chunk, the file is this blob; either way it is written once.
-      firstChunk = chunk;
-      continue;
-    }
+    // Every chunk is a blob; if it stays the only one, that blob is the file.
+    const ref: ChunkRef = { id: '', size: chunk.length };
+    refs.push(ref);
     if (write) {
-      if (firstChunk) {
-        track(put((refs[0] as ChunkRef).id, firstChunk));
-        firstChunk = undefined;
-      }
-      track(put(id, chunk));
+      track(ref, put(chunk));
       while (pending.size >= limit) await Promise.race(pending);
+    } else {
+      ref.id = computeObjectId('blob', chunk);
     }
   }
   await Promise.all(pending);
   if (failure) throw failure;
 
-  if (refs.length <= 1) {
-    const body = firstChunk ?? new Uint8Array(0);
-    const id = computeObjectId('blob', body);
+  if (refs.length === 0) {
+    const empty = new Uint8Array(0);
+    const id = computeObjectId('blob', empty);
     if (write) {
-      const r = await objects.writeWithId(id, 'blob', body);
+      const r = await objects.writeWithId(id, 'blob', empty);
       if (r.written) newObjects++;
       newStoredBytes += r.storedSize;
     }
     return { id, kind: 'blob', size, chunks: 1, newObjects, newStoredBytes };
+  }
+  if (refs.length === 1) {
+    return { id: (refs[0] as ChunkRef).id, kind: 'blob', size, chunks: 1, newObjects, newStoredBytes };
   }
   const body = encodeChunkList(refs);
   const id = computeObjectId('chunks', body);

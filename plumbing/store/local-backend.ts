@@ -40,9 +40,16 @@ export class LocalBackend implements StorageBackend {
   private readonly fresh = new Set<string>();
   private readonly syncRefs: boolean;
 
-  constructor(root: string, options: { syncRefs?: boolean } = {}) {
+  private readonly syncIoLimit: number;
+
+  /**
+   * `syncRefs`: fsync ref files (default true). `syncIo`: write objects of every size with synchronous
+   * calls (for worker threads, which are the parallel unit themselves).
+   */
+  constructor(root: string, options: { syncRefs?: boolean; syncIo?: boolean } = {}) {
     this.root = root;
     this.syncRefs = options.syncRefs ?? true;
+    this.syncIoLimit = options.syncIo ? Number.POSITIVE_INFINITY : SYNC_IO_LIMIT;
   }
 
   objectPath(id: string): string {
@@ -194,7 +201,7 @@ export class LocalBackend implements StorageBackend {
     if (set.has(id) && (await this.freshenObject(id))) return false;
     try {
       const dir = join(this.root, LAYOUT.objects, fan);
-      if (stored.length <= SYNC_IO_LIMIT) {
+      if (stored.length <= this.syncIoLimit) {
         const temp = this.writeTempSync(stored, dir);
         renameSync(temp, this.objectPath(id));
       } else {

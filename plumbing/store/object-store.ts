@@ -40,6 +40,11 @@ export class ObjectStore {
   constructor(
     readonly backend: StorageBackend,
     private readonly compressionLevel: number,
+    /**
+     * Compress on the calling thread whatever the size (for worker threads, which are the parallel
+     * unit themselves); by default large bodies are compressed on the libuv pool.
+     */
+    private readonly syncCompression = false,
   ) {}
 
   /** Stores an object of `kind` with `body`; returns its id. */
@@ -52,7 +57,7 @@ export class ObjectStore {
   async writeWithId(id: ObjectId, kind: ObjectKind, body: Uint8Array): Promise<WriteResult> {
     if (await this.backend.freshenObject(id)) return { id, written: false, storedSize: 0 };
     const level = kind === 'blob' ? chooseLevel(body, this.compressionLevel) : this.compressionLevel;
-    const stored = await compress(encodeObject(kind, body), level);
+    const stored = await compress(encodeObject(kind, body), level, this.syncCompression);
     const written = await this.backend.writeObjectIfAbsent(id, stored);
     return { id, written, storedSize: written ? stored.length : 0 };
   }

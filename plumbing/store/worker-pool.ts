@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StrataError } from '../errors/index.js';
+import { chooseLevel } from './compression.js';
 import type { Repository } from './repository.js';
 import type { FileResult, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -10,6 +11,8 @@ export type { FileResult } from './worker-protocol.js';
 
 /** Files sent to a worker in one message (a message costs far more than storing a small file). */
 const BATCH = 32;
+/** Transfer buffers kept for reuse. */
+const SPARE_BUFFERS = 2;
 
 interface Lane {
   worker: Worker;
@@ -31,31 +34,46 @@ export class ObjectWorkerPool {
   private pendingResolvers: Array<(r: FileResult) => void> = [];
   private flushScheduled = false;
   private failure: Error | undefined;
+  private readonly spare: ArrayBuffer[] = [];
 
-  private constructor(workers: Worker[]) {
-    this.lanes = workers.map((worker) => ({ worker, load: 0 }));
-    for (const lane of this.lanes) {
-      lane.worker.on('message', (reply: WorkerReply) => {
-        lane.load--;
-        const done = this.waiting.get(reply.seq);
-        this.waiting.delete(reply.seq);
-        done?.(reply);
-      });
-      lane.worker.on('error', (err) => this.fail(err));
-    }
+  private constructor(
+    private readonly url: URL,
+    private readonly repo: Repository,
+    initial: number,
+    private readonly max: number,
+    private readonly compressionLevel: number,
+  ) {
+    this.lanes = [];
+    for (let i = 0; i < initial; i++) this.addLane();
   }
 
-  /** Starts `size` workers (default: one per core) for `repo`, or returns undefined when unavailable. */
-  static start(repo: Repository, size = availableParallelism()): ObjectWorkerPool | undefined {
+  private addLane(): void {
+    const worker = new Worker(this.url, {
+      workerData: { root: this.repo.root, config: this.repo.config },
+      // A worker holds at most a few chunks at a time; a small heap keeps the process's memory bounded.
+      resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 },
+    });
+    const lane: Lane = { worker, load: 0 };
+    worker.on('message', (reply: WorkerReply) => {
+      lane.load--;
+      const done = this.waiting.get(reply.seq);
+      this.waiting.delete(reply.seq);
+      done?.(reply);
+    });
+    worker.on('error', (err) => this.fail(err));
+    this.lanes.push(lane);
+  }
+
+  /**
+   * Starts `initial` workers for `repo` (default: one per core), growing to `max` when the content
+   * turns out to need compression (incompressible content is cheap to store, and one more thread than
+   * cores only adds contention). Returns undefined when workers are unavailable.
+   */
+  static start(repo: Repository, initial = availableParallelism(), max = Math.max(initial, availableParallelism())): ObjectWorkerPool | undefined {
     const url = new URL('./object-worker.js', import.meta.url);
     // Under a TypeScript test runner the compiled worker does not exist: store on the calling thread.
-    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url)) || size < 1) return undefined;
-    const workers = Array.from({ length: size }, () => new Worker(url, {
-        workerData: { root: repo.root, config: repo.config },
-        // A worker holds at most a few chunks at a time; a small heap keeps the process's memory bounded.
-        resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 },
-      }));
-    return new ObjectWorkerPool(workers);
+    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url)) || initial < 1) return undefined;
+    return new ObjectWorkerPool(url, repo, initial, max, repo.config.compression.level);
   }
 
   private fail(err: Error): void {
@@ -99,16 +117,24 @@ export class ObjectWorkerPool {
     });
   }
 
-  /** Stores one chunk whose id the caller computed; the bytes are copied and transferred. */
-  async storeChunk(id: string, chunk: Uint8Array): Promise<{ written: boolean; storedSize: number }> {
-    const copy = new Uint8Array(chunk.length);
-    copy.set(chunk);
-    const reply = await this.send({ type: 'chunk', seq: ++this.seq, id, data: copy.buffer }, [copy.buffer]);
+  /**
+   * Hashes and stores one chunk in a worker. The bytes are copied (before this returns its promise,
+   * so the caller may reuse its memory at once) into a transfer buffer, which the
+   * worker hands back for reuse (fresh memory for every chunk costs page faults: measured 2 GB/s
+   * against 16 GB/s into reused memory).
+   */
+  async storeChunk(chunk: Uint8Array): Promise<{ id: string; written: boolean; storedSize: number }> {
+    if (this.lanes.length < this.max && chooseLevel(chunk, this.compressionLevel) > 0) this.addLane();
+    let data = this.spare.pop();
+    if (!data || data.byteLength < chunk.length) data = new ArrayBuffer(Math.max(chunk.length, 1024 * 1024));
+    new Uint8Array(data, 0, chunk.length).set(chunk);
+    const reply = await this.send({ type: 'chunk', seq: ++this.seq, data, length: chunk.length }, [data]);
+    if (reply.type === 'chunk' && reply.data && this.spare.length < SPARE_BUFFERS) this.spare.push(reply.data);
     if (reply.type !== 'chunk' || !reply.ok) {
       const message = reply.type === 'chunk' && !reply.ok ? reply.message : 'unexpected reply';
-      throw new StrataError('IO_ERROR', `cannot store chunk ${id}: ${message}`, { data: { id } });
+      throw new StrataError('IO_ERROR', `cannot store a chunk: ${message}`);
     }
-    return { written: reply.written, storedSize: reply.storedSize };
+    return { id: reply.id, written: reply.written, storedSize: reply.storedSize };
   }
 
   /** Stops the workers. */

@@ -1,7 +1,8 @@
 /** Messages between the object writer pool and its workers. */
 export type WorkerRequest =
   | { type: 'files'; seq: number; paths: Buffer[] }
-  | { type: 'chunk'; seq: number; id: string; data: ArrayBuffer };
+  /** `data` holds the chunk in its first `length` bytes; the reply hands the buffer back for reuse. */
+  | { type: 'chunk'; seq: number; data: ArrayBuffer; length: number };
 
 export type FileResult =
   | { ok: true; id: string; size: number; newObjects: number; newStoredBytes: number }
@@ -10,5 +11,5 @@ export type FileResult =
 
 export type WorkerReply =
   | { type: 'files'; seq: number; results: FileResult[] }
-  | { type: 'chunk'; seq: number; ok: true; written: boolean; storedSize: number }
-  | { type: 'chunk'; seq: number; ok: false; code: string; message: string; store: boolean };
+  | { type: 'chunk'; seq: number; ok: true; id: string; written: boolean; storedSize: number; data: ArrayBuffer }
+  | { type: 'chunk'; seq: number; ok: false; code: string; message: string; store: boolean; data?: ArrayBuffer };
