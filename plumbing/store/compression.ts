@@ -63,7 +63,9 @@ const SYNC_DEFLATE_LIMIT = 64 * 1024;
 export async function compress(data: Uint8Array, level: number, sync = false): Promise<Buffer> {
   // deflate's worst case (stored blocks) adds a few bytes per 16 KiB plus the zlib header and checksum.
   const bound = data.length + (data.length >> 10) + 64;
-  const options = { level, strategy: constants.Z_DEFAULT_STRATEGY, chunkSize: outputChunkSize(bound) };
+  // Compressed output is usually well under half the input: start there (a second piece is added if
+  // needed) rather than hold a buffer of the input's size for every object.
+  const options = { level, strategy: constants.Z_DEFAULT_STRATEGY, chunkSize: outputChunkSize(level === 0 ? bound : (bound >> 1) + 64) };
   if (sync || data.length <= SYNC_DEFLATE_LIMIT) return deflateSync(data, options);
   return deflateAsync(data, options);
 }

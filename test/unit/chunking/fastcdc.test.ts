@@ -10,6 +10,7 @@ import {
   type FastCdcParams,
 } from '../../../plumbing/chunking/fastcdc.js';
 import { chunkStream } from '../../../plumbing/chunking/stream.js';
+import { fastCdcParams, pseudoRandomBytes } from './generators.js';
 
 interface VectorChunk {
   offset: number;
@@ -124,18 +125,6 @@ function referenceCut(src: Uint8Array, params: FastCdcParams, maskS: bigint, mas
   return remaining;
 }
 
-/** Deterministic pseudo-random bytes (xorshift32) for property tests. */
-function pseudoRandomBytes(seed: number, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let state = seed | 0 || 0x9e3779b9;
-  for (let i = 0; i < size; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    out[i] = state & 0xff;
-  }
-  return out;
-}
 
 async function* blocksOf(data: Uint8Array, sizes: readonly number[]): AsyncGenerator<Uint8Array> {
   for (let offset = 0, i = 0; offset < data.length; i++) {
@@ -153,21 +142,7 @@ async function streamLengths(data: Uint8Array, sizes: readonly number[], params:
 
 const lengthsOf = (chunks: Uint8Array[]): number[] => chunks.map((chunk) => chunk.length);
 
-/** Valid parameters with averages from 64 B to 16 KiB (so small buffers hold many chunks). */
-const paramsArbitrary: fc.Arbitrary<FastCdcParams> = fc
-  .record({
-    avgSize: fc.integer({ min: 64, max: 16384 }),
-    normalization: fc.integer({ min: 0, max: 3 }),
-    minFraction: fc.double({ min: 0, max: 1, noNaN: true }),
-    maxFactor: fc.double({ min: 1, max: 8, noNaN: true }),
-  })
-  .filter(({ avgSize, normalization }) => fastCdcMaskIndices(avgSize, normalization)[1] >= 5)
-  .map(({ avgSize, normalization, minFraction, maxFactor }) => ({
-    minSize: 64 + Math.floor((avgSize - 64) * minFraction),
-    avgSize,
-    maxSize: Math.floor(avgSize * maxFactor),
-    normalization,
-  }));
+const paramsArbitrary: fc.Arbitrary<FastCdcParams> = fastCdcParams(16384);
 
 /** Buffers that are random, constant or periodic, so both rare and frequent mask matches occur. */
 const dataArbitrary: fc.Arbitrary<Uint8Array> = fc.oneof(

@@ -1,22 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FastCdcChunker, fastCdcMaskIndices, type FastCdcParams } from '../../../plumbing/chunking/fastcdc.js';
+import { FastCdcChunker, type FastCdcParams } from '../../../plumbing/chunking/fastcdc.js';
 import { FixedSizeChunker } from '../../../plumbing/chunking/fixed.js';
 import type { ChunkingStrategy } from '../../../plumbing/chunking/strategy.js';
 import { chunkStream } from '../../../plumbing/chunking/stream.js';
+import { fastCdcParams, pseudoRandomBytes } from './generators.js';
 
-/** Deterministic pseudo-random bytes (xorshift32). */
-function pseudoRandomBytes(seed: number, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let state = seed | 0 || 0x9e3779b9;
-  for (let i = 0; i < size; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    out[i] = state & 0xff;
-  }
-  return out;
-}
 
 /** Splits `data` into blocks at the given cut fractions (sorted, deduplicated). */
 function splitAt(data: Uint8Array, fractions: readonly number[]): Uint8Array[] {
@@ -40,20 +29,7 @@ async function collect(source: AsyncIterable<Buffer>): Promise<Buffer[]> {
   return chunks;
 }
 
-const paramsArbitrary: fc.Arbitrary<FastCdcParams> = fc
-  .record({
-    avgSize: fc.integer({ min: 64, max: 8192 }),
-    normalization: fc.integer({ min: 0, max: 3 }),
-    minFraction: fc.double({ min: 0, max: 1, noNaN: true }),
-    maxFactor: fc.double({ min: 1, max: 8, noNaN: true }),
-  })
-  .filter(({ avgSize, normalization }) => fastCdcMaskIndices(avgSize, normalization)[1] >= 5)
-  .map(({ avgSize, normalization, minFraction, maxFactor }) => ({
-    minSize: 64 + Math.floor((avgSize - 64) * minFraction),
-    avgSize,
-    maxSize: Math.floor(avgSize * maxFactor),
-    normalization,
-  }));
+const paramsArbitrary: fc.Arbitrary<FastCdcParams> = fastCdcParams(8192);
 
 const strategyArbitrary: fc.Arbitrary<ChunkingStrategy> = fc.oneof(
   paramsArbitrary.map((params) => new FastCdcChunker(params)),
