@@ -36,11 +36,34 @@ function prettyBody(kind: string, body: Buffer): string | Buffer {
 async function runBatch(ctx: CliContext, check: boolean): Promise<void> {
   const repo = await ctx.openRepo();
   const out = process.stdout;
-  const write = (data: string | Buffer): Promise<void> =>
-    new Promise((resolve) => {
+  // Answers are gathered and written in blocks: one write per answer costs more than the answer.
+  // A block goes out when it is large, or as soon as the process would wait (for input), so an
+  // interactive caller gets each answer without delay.
+  let parts: Buffer[] = [];
+  let buffered = 0;
+  let scheduled = false;
+  const flush = (): Promise<void> => {
+    scheduled = false;
+    if (parts.length === 0) return Promise.resolve();
+    const data = Buffer.concat(parts, buffered);
+    parts = [];
+    buffered = 0;
+    return new Promise((resolve) => {
       if (out.write(data)) resolve();
       else out.once('drain', () => resolve());
     });
+  };
+  const write = (data: string | Buffer): Promise<void> => {
+    const b = typeof data === 'string' ? Buffer.from(data) : data;
+    parts.push(b);
+    buffered += b.length;
+    if (buffered >= 256 * 1024) return flush();
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(() => void flush());
+    }
+    return Promise.resolve();
+  };
   await catFileBatch({
     repo,
     requests: stdinLines(),
@@ -55,9 +78,12 @@ async function runBatch(ctx: CliContext, check: boolean): Promise<void> {
       }
       if (item.error) return write(`${item.request} ${item.error}\n`);
       if (check || !item.body) return write(`${item.id} ${item.kind} ${item.size}\n`);
-      return write(Buffer.concat([Buffer.from(`${item.id} ${item.kind} ${item.size}\n`), item.body, Buffer.from('\n')]));
+      await write(`${item.id} ${item.kind} ${item.size}\n`);
+      await write(item.body);
+      return write('\n');
     },
   });
+  await flush();
 }
 
 export const catFileCommand = defineCommand({

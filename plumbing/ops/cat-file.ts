@@ -1,6 +1,7 @@
 import { StrataError } from '../errors/index.js';
 import type { ObjectKind } from '../format/header.js';
-import type { ObjectId } from '../format/object-id.js';
+import { isObjectId, type ObjectId } from '../format/object-id.js';
+import type { RawObject } from '../format/object.js';
 import type { Repository } from '../store/repository.js';
 import { resolveRevision } from './resolve-revision.js';
 
@@ -53,18 +54,35 @@ export interface CatFileBatchOptions {
   concurrency?: number;
 }
 
+function itemFor(request: string, id: ObjectId, raw: RawObject, check: boolean): BatchItem {
+  const item: BatchItem = { request, id, kind: raw.kind, size: raw.body.length };
+  if (!check) item.body = raw.body;
+  return item;
+}
+
+function failedItem(request: string, err: unknown): BatchItem {
+  if (!(err instanceof StrataError)) throw err;
+  if (err.code === 'AMBIGUOUS_ID') return { request, error: 'ambiguous', message: err.message };
+  if (err.code === 'OBJECT_CORRUPT') return { request, error: 'corrupt', message: err.message };
+  return { request, error: 'missing', message: err.message };
+}
+
 async function answer(repo: Repository, request: string, check: boolean): Promise<BatchItem> {
   try {
     const { id } = await resolveRevision(repo, request);
-    const raw = await repo.objects.readRaw(id);
-    const item: BatchItem = { request, id, kind: raw.kind, size: raw.body.length };
-    if (!check) item.body = raw.body;
-    return item;
+    return itemFor(request, id, await repo.objects.readRaw(id), check);
   } catch (err) {
-    if (!(err instanceof StrataError)) throw err;
-    if (err.code === 'AMBIGUOUS_ID') return { request, error: 'ambiguous', message: err.message };
-    if (err.code === 'OBJECT_CORRUPT') return { request, error: 'corrupt', message: err.message };
-    return { request, error: 'missing', message: err.message };
+    return failedItem(request, err);
+  }
+}
+
+/** The answer for a full id read without waiting, or undefined when the backend cannot do that. */
+function answerSync(repo: Repository, id: ObjectId, check: boolean): BatchItem | undefined {
+  try {
+    const raw = repo.objects.readRawSync(id);
+    return raw === undefined ? undefined : itemFor(id, id, raw, check);
+  } catch (err) {
+    return failedItem(id, err);
   }
 }
 
@@ -82,9 +100,19 @@ export async function catFileBatch(
   let chain: Promise<void> = Promise.resolve();
   let answered = 0;
   let missing = 0;
+  let inFlight = 0;
   for await (const line of options.requests) {
     const request = line.trim();
     if (request === '') continue;
+    // Fast path: a full id, nothing queued before it, and a local store: answer it right here.
+    const direct = inFlight === 0 && isObjectId(request) ? answerSync(options.repo, request, check) : undefined;
+    if (direct) {
+      answered++;
+      if (direct.error) missing++;
+      await options.emit(direct);
+      continue;
+    }
+    inFlight++;
     const pending = answer(options.repo, request, check);
     pending.catch(() => undefined);
     chain = chain.then(async () => {
@@ -92,6 +120,7 @@ export async function catFileBatch(
       answered++;
       if (item.error) missing++;
       await options.emit(item);
+      inFlight--;
     });
     steps.push(chain);
     if (steps.length >= limit) await steps.shift();

@@ -25,6 +25,8 @@ export interface RefUpdate {
 export interface StorageBackend {
   /** The stored (compressed) bytes of an object, or undefined when it is absent. */
   readObject(id: string): Promise<Buffer | undefined>;
+  /** readObject without waiting, for backends where that is cheap (a local disk); absent otherwise. */
+  readObjectSync?(id: string): Buffer | undefined;
   /** The first `length` stored bytes of an object (fewer if it is shorter), or undefined when absent. */
   readObjectHead(id: string, length: number): Promise<Buffer | undefined>;
   /** Stores the compressed bytes under `id` unless present; never exposes a partial object. True if written. */

@@ -65,6 +65,10 @@ export class LocalBackend implements StorageBackend {
   }
 
   async readObject(id: string): Promise<Buffer | undefined> {
+    return this.readObjectSync(id);
+  }
+
+  readObjectSync(id: string): Buffer | undefined {
     try {
       return readFileSync(this.objectPath(id));
     } catch (err) {

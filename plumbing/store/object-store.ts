@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { StrataError } from '../errors/index.js';
 import { encodeChunkList, type ChunkList, type ChunkRef } from '../format/chunk-list.js';
 import { FormatError } from '../format/format-error.js';
@@ -92,14 +93,24 @@ export class ObjectStore {
     } catch (err) {
       throw corrupt(id, `the zlib stream is damaged (${(err as Error).message})`, err);
     }
+    return checkRaw(id, inflated);
+  }
+
+  /**
+   * readRaw without waiting, where the backend can read synchronously (a local disk); undefined
+   * where it cannot. For tight loops over many small objects (cat-file --batch).
+   */
+  readRawSync(id: ObjectId): RawObject | undefined {
+    if (!this.backend.readObjectSync) return undefined;
+    const stored = this.backend.readObjectSync(id);
+    if (stored === undefined) throw missing(id);
+    let inflated: Buffer;
     try {
-      const raw = decodeObject(inflated);
-      verifyObjectId(id, raw);
-      return raw;
+      inflated = inflateSync(stored);
     } catch (err) {
-      if (err instanceof FormatError) throw corrupt(id, err.message, err);
-      throw err;
+      throw corrupt(id, `the zlib stream is damaged (${(err as Error).message})`, err);
     }
+    return checkRaw(id, inflated);
   }
 
   /**
@@ -149,6 +160,18 @@ export class ObjectStore {
 
   async readChunkList(id: ObjectId): Promise<ChunkList> {
     return (await this.readKind(id, 'chunks')).chunkList;
+  }
+}
+
+/** Splits inflated bytes into kind and body and verifies the id. */
+function checkRaw(id: ObjectId, inflated: Buffer): RawObject {
+  try {
+    const raw = decodeObject(inflated);
+    verifyObjectId(id, raw);
+    return raw;
+  } catch (err) {
+    if (err instanceof FormatError) throw corrupt(id, err.message, err);
+    throw err;
   }
 }
 
