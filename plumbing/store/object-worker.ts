@@ -20,7 +20,7 @@ const { root, config } = workerData as { root: string; config: RepoConfig };
 /**
  * Each chunk leaves two buffers of its size behind (the object bytes and the zlib output). V8 frees
  * their memory only when it collects the small objects that own them, which it does late, so memory
- * would grow far beyond what is in use. A young-generation collection every 32 MiB stored keeps the
+ * would grow far beyond what is in use. A collection every 32 MiB stored keeps the
  * process's peak memory bounded; it costs about a millisecond.
  */
 setFlagsFromString('--expose-gc');
@@ -31,7 +31,7 @@ function stored(bytes: number): void {
   sinceGc += bytes;
   if (sinceGc >= GC_EVERY && collect) {
     sinceGc = 0;
-    collect({ type: 'minor', execution: 'sync' });
+    collect({ type: 'major', execution: 'sync' });
   }
 }
 const objects = new ObjectStore(new LocalBackend(root, { syncIo: true }), config.compression.level, true);
