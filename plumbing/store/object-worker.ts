@@ -20,18 +20,18 @@ const { root, config } = workerData as { root: string; config: RepoConfig };
 /**
  * Each chunk leaves two buffers of its size behind (the object bytes and the zlib output). V8 frees
  * their memory only when it collects the small objects that own them, which it does late, so memory
- * would grow far beyond what is in use. A collection every 32 MiB stored keeps the
+ * would grow far beyond what is in use. A young-generation collection every 8 MiB stored keeps the
  * process's peak memory bounded; it costs about a millisecond.
  */
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as ((options?: { type: 'minor' | 'major'; execution: 'sync' }) => void) | undefined;
-const GC_EVERY = 32 * 1024 * 1024;
+const GC_EVERY = 8 * 1024 * 1024;
 let sinceGc = 0;
 function stored(bytes: number): void {
   sinceGc += bytes;
   if (sinceGc >= GC_EVERY && collect) {
     sinceGc = 0;
-    collect({ type: 'major', execution: 'sync' });
+    collect({ type: 'minor', execution: 'sync' });
   }
 }
 const objects = new ObjectStore(new LocalBackend(root, { syncIo: true }), config.compression.level, true);
