@@ -31,9 +31,8 @@ export interface CliOptions {
   input?: string | Buffer;
   /** Kill the process with SIGKILL after this many ms (default 120 s). */
   timeoutMs?: number;
-  /** Run as this user and group (only possible when the tests run as root). */
-  uid?: number;
-  gid?: number;
+  /** Run through this command, e.g. `['setpriv', …]`: spawns `wrap… node dist/bin/strata.js args…`. */
+  wrap?: string[];
 }
 
 export interface CliResult {
@@ -107,12 +106,11 @@ export interface RunningCli {
 export function startCli(args: string[], options: CliOptions = {}): RunningCli {
   assertBuilt();
   const started = Date.now();
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+  const [command, ...prefix] = options.wrap ?? [process.execPath];
+  const child = spawn(command as string, [...prefix, ...(options.wrap ? [process.execPath] : []), CLI_PATH, ...args], {
     cwd: options.cwd,
     env: buildEnv(options),
     stdio: ['pipe', 'pipe', 'pipe'],
-    ...(options.uid === undefined ? {} : { uid: options.uid }),
-    ...(options.gid === undefined ? {} : { gid: options.gid }),
   });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
