@@ -1,4 +1,5 @@
 /** Cases 2 and 3: `strata hash-object -w` of one large file, random or text-like. */
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { folderBytes, log, mbPerSecond, megabytes, scaled, strata, type BenchContext } from './context.js';
@@ -48,6 +49,9 @@ export async function runHashObjectCase(ctx: BenchContext, spec: HashCaseSpec): 
   const genStart = process.hrtime.bigint();
   spec.generate(file, bytes);
   log(`${spec.caseName}: generated in ${(Number(process.hrtime.bigint() - genStart) / 1e9).toFixed(1)} s; running hash-object -w`);
+  // Flush the generated file (and the previous case's objects) to disk first, so the kernel's
+  // writeback of data this case did not write does not compete with the run being measured.
+  spawnSync('sync');
   try {
     await strata(ctx, ['init', '--repo', repo]);
     const run = await strata(ctx, ['hash-object', '-w', '--json', file, '--repo', repo], { captureStdout: true });

@@ -62,7 +62,7 @@ export async function hashObject(options: HashObjectOptions): Promise<HashedObje
       strategy,
       source,
       write,
-      ...(pool ? { writeChunk: (chunk: Uint8Array) => pool.storeChunk(chunk), copiesChunks: true, inFlight: 3 } : {}),
+      ...(pool ? { writeChunk: (chunk: Uint8Array) => pool.storeChunk(chunk), copiesChunks: true, inFlight: 4 } : {}),
     });
     return { path, id: r.id, kind: r.kind, size: r.size, chunks: r.chunks, newObjects: r.newObjects };
   };

@@ -12,7 +12,7 @@ export type { FileResult } from './worker-protocol.js';
 /** Files sent to a worker in one message (a message costs far more than storing a small file). */
 const BATCH = 32;
 /** Transfer buffers kept for reuse. */
-const SPARE_BUFFERS = 2;
+const SPARE_BUFFERS = 4;
 
 interface Lane {
   worker: Worker;
