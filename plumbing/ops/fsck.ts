@@ -50,7 +50,10 @@ export async function fsck(options: FsckOptions): Promise<FsckResult> {
           } catch (err) {
             if (err instanceof StrataError && err.code === 'OBJECT_CORRUPT') {
               problems.push({ problem: 'corrupt', id, message: err.message });
-            } else throw err;
+            } else if (!(err instanceof StrataError && err.code === 'OBJECT_MISSING')) {
+              throw err;
+            }
+            // Missing now: an unreachable object removed since the listing (a concurrent prune).
           }
         }),
       ),

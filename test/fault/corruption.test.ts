@@ -69,9 +69,11 @@ describe.concurrent('corrupt and missing objects', () => {
   afterAll(() => tmp.cleanup());
 
   /** A copy of the base repository with one object damaged as described. */
+  let copies = 0;
   function damagedCopy(kind: Kind, damage: Damage | 'deleted'): { repo: string; id: string } {
     const id = ids[kind];
-    const repo = join(tmp.dir, `repo-${kind}-${damage}`);
+    // A folder of its own per call: tests run concurrently and may damage the same kind the same way.
+    const repo = join(tmp.dir, `repo-${kind}-${damage}-${++copies}`);
     cpSync(base, repo, { recursive: true });
     const path = objectPath(repo, id);
     const stored = readFileSync(path);
