@@ -78,11 +78,20 @@ export function runCli(args: string[], options: CliOptions = {}): CliResult {
     maxBuffer: 512 * 1024 * 1024,
   });
   if (r.error && !r.stdout) throw r.error;
-  const stdoutBuffer = r.stdout ?? Buffer.alloc(0);
-  const stderrBuffer = r.stderr ?? Buffer.alloc(0);
+  return toResult(r.status, r.signal, r.stdout ?? Buffer.alloc(0), r.stderr ?? Buffer.alloc(0), started, args);
+}
+
+function toResult(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stdoutBuffer: Buffer,
+  stderrBuffer: Buffer,
+  started: number,
+  args: string[],
+): CliResult {
   return {
-    code: r.status,
-    signal: r.signal,
+    code,
+    signal,
     stdout: stdoutBuffer.toString('utf8'),
     stderr: stderrBuffer.toString('utf8'),
     stdoutBuffer,
@@ -130,18 +139,7 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      const stdoutBuffer = Buffer.concat(out);
-      const stderrBuffer = Buffer.concat(err);
-      resolve({
-        code,
-        signal,
-        stdout: stdoutBuffer.toString('utf8'),
-        stderr: stderrBuffer.toString('utf8'),
-        stdoutBuffer,
-        stderrBuffer,
-        durationMs: Date.now() - started,
-        args,
-      });
+      resolve(toResult(code, signal, Buffer.concat(out), Buffer.concat(err), started, args));
     });
   });
   if (child.pid === undefined) throw new Error(`could not start ${CLI_PATH}`);
