@@ -4,8 +4,9 @@ import { catFile, catFileBatch, type BatchItem } from '../ops/cat-file.js';
 import { decodeTree, entryDisplayName } from '../format/tree.js';
 import { decodeVersion } from '../format/version.js';
 import { decodeChunkList } from '../format/chunk-list.js';
+import { BlockOutput } from './block-output.js';
 import { defineCommand } from './define-command.js';
-import { stdinLines, type CliContext } from './runtime.js';
+import { stdinLineGroups, type CliContext } from './runtime.js';
 import { formatTreeLine } from './tree-lines.js';
 
 function prettyBody(kind: string, body: Buffer): string | Buffer {
@@ -35,55 +36,26 @@ function prettyBody(kind: string, body: Buffer): string | Buffer {
 
 async function runBatch(ctx: CliContext, check: boolean): Promise<void> {
   const repo = await ctx.openRepo();
-  const out = process.stdout;
-  // Answers are gathered and written in blocks: one write per answer costs more than the answer.
-  // A block goes out when it is large, or as soon as the process would wait (for input), so an
-  // interactive caller gets each answer without delay.
-  let parts: Buffer[] = [];
-  let buffered = 0;
-  let scheduled = false;
-  const flush = (): Promise<void> => {
-    scheduled = false;
-    if (parts.length === 0) return Promise.resolve();
-    const data = Buffer.concat(parts, buffered);
-    parts = [];
-    buffered = 0;
-    return new Promise((resolve) => {
-      if (out.write(data)) resolve();
-      else out.once('drain', () => resolve());
-    });
-  };
-  const write = (data: string | Buffer): Promise<void> => {
-    const b = typeof data === 'string' ? Buffer.from(data) : data;
-    parts.push(b);
-    buffered += b.length;
-    if (buffered >= 256 * 1024) return flush();
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(() => void flush());
-    }
-    return Promise.resolve();
-  };
+  const out = new BlockOutput(process.stdout);
   await catFileBatch({
     repo,
-    requests: stdinLines(),
+    requests: stdinLineGroups(),
     check,
-    emit: async (item: BatchItem) => {
+    emit: (item: BatchItem) => {
       if (ctx.json) {
         const json: Record<string, unknown> = { request: item.request };
         if (item.error) Object.assign(json, { error: item.error, message: item.message });
         else Object.assign(json, { id: item.id, kind: item.kind, size: item.size });
         if (item.body) json.content = item.body.toString('base64');
-        return write(`${JSON.stringify(json)}\n`);
+        return out.text(`${JSON.stringify(json)}\n`);
       }
-      if (item.error) return write(`${item.request} ${item.error}\n`);
-      if (check || !item.body) return write(`${item.id} ${item.kind} ${item.size}\n`);
-      await write(`${item.id} ${item.kind} ${item.size}\n`);
-      await write(item.body);
-      return write('\n');
+      if (item.error) return out.text(`${item.request} ${item.error}\n`);
+      if (check || !item.body) return out.text(`${item.id} ${item.kind} ${item.size}\n`);
+      const waits = [out.text(`${item.id} ${item.kind} ${item.size}\n`), out.bytes(item.body), out.text('\n')];
+      return waits.find((w) => w !== undefined);
     },
   });
-  await flush();
+  await out.end();
 }
 
 export const catFileCommand = defineCommand({

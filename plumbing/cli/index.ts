@@ -35,5 +35,5 @@ export const plumbingCommands: StrataCommand[] = [
 ];
 
 export { defineCommand, type StrataCommand, type CommandSpec } from './define-command.js';
-export { runCommand, renderError, parseArgs, parseSize, parseKeyValues, stdinLines, type CliContext, type GlobalArgs } from './runtime.js';
+export { runCommand, renderError, parseArgs, parseSize, parseKeyValues, stdinLines, stdinLineGroups, type CliContext, type GlobalArgs } from './runtime.js';
 export { ProgressLine, formatBytes } from './progress.js';

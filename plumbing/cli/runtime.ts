@@ -137,17 +137,25 @@ export function parseKeyValues(values: readonly string[] | undefined, name: stri
 
 /** Reads stdin as lines, lazily (for batch modes). */
 export async function* stdinLines(): AsyncGenerator<string> {
+  for await (const group of stdinLineGroups()) yield* group;
+}
+
+/**
+ * Standard input's lines in groups: each group holds the complete lines that arrived together (one
+ * read), so a caller can work on many at once and still answer an interactive writer line by line.
+ */
+export async function* stdinLineGroups(): AsyncGenerator<string[]> {
   let rest = '';
   process.stdin.setEncoding('utf8');
   for await (const piece of process.stdin as AsyncIterable<string>) {
     rest += piece;
-    let nl: number;
-    while ((nl = rest.indexOf('\n')) >= 0) {
-      yield rest.slice(0, nl);
-      rest = rest.slice(nl + 1);
-    }
+    const last = rest.lastIndexOf('\n');
+    if (last < 0) continue;
+    const lines = rest.slice(0, last).split('\n');
+    rest = rest.slice(last + 1);
+    yield lines;
   }
-  if (rest !== '') yield rest;
+  if (rest !== '') yield [rest];
 }
 
 export const EXIT_CODES = EXIT;

@@ -27,6 +27,12 @@ export interface StorageBackend {
   readObject(id: string): Promise<Buffer | undefined>;
   /** readObject without waiting, for backends where that is cheap (a local disk); absent otherwise. */
   readObjectSync?(id: string): Buffer | undefined;
+  /**
+   * Calls `use` with the stored bytes of an object, read without waiting into memory that is reused
+   * once `use` returns (so `use` must not keep them); undefined when the object is absent. For tight
+   * loops over many small objects on a local disk; absent where readObjectSync is.
+   */
+  withObjectSync?<T>(id: string, use: (stored: Uint8Array) => T): T | undefined;
   /** The first `length` stored bytes of an object (fewer if it is shorter), or undefined when absent. */
   readObjectHead(id: string, length: number): Promise<Buffer | undefined>;
   /** Stores the compressed bytes under `id` unless present; never exposes a partial object. True if written. */

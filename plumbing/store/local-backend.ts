@@ -27,6 +27,10 @@ export const LAYOUT = {
  */
 const SYNC_IO_LIMIT = 1024 * 1024;
 
+function readError(id: string, err: unknown): StrataError {
+  return new StrataError('IO_ERROR', `cannot read object ${id}: ${(err as Error).message}`, { cause: err });
+}
+
 /** A loose object's file name in its fan-out folder: the last 62 hex digits of the id. */
 const OBJECT_NAME = /^[0-9a-f]{62}$/;
 
@@ -41,6 +45,9 @@ export class LocalBackend implements StorageBackend {
   private readonly syncRefs: boolean;
 
   private readonly syncIoLimit: number;
+  private readonly objectsPrefix: string;
+  /** Reused by withObjectSync (grown to the largest object read that way). */
+  private scratch: Buffer | undefined;
 
   /**
    * `syncRefs`: fsync ref files (default true). `syncIo`: write objects of every size with synchronous
@@ -50,10 +57,12 @@ export class LocalBackend implements StorageBackend {
     this.root = root;
     this.syncRefs = options.syncRefs ?? true;
     this.syncIoLimit = options.syncIo ? Number.POSITIVE_INFINITY : SYNC_IO_LIMIT;
+    this.objectsPrefix = join(root, LAYOUT.objects, '/');
   }
 
   objectPath(id: string): string {
-    return join(this.root, LAYOUT.objects, id.slice(0, 2), id.slice(2));
+    // Concatenation rather than path.join: this runs once per object read.
+    return `${this.objectsPrefix}${id.slice(0, 2)}/${id.slice(2)}`;
   }
 
   refPath(name: string): string {
@@ -73,18 +82,47 @@ export class LocalBackend implements StorageBackend {
       return readFileSync(this.objectPath(id));
     } catch (err) {
       if (hasErrno(err, 'ENOENT', 'ENOTDIR')) return undefined;
-      throw new StrataError('IO_ERROR', `cannot read object ${id}: ${(err as Error).message}`, { cause: err });
+      throw readError(id, err);
     }
   }
 
-  async readObjectHead(id: string, length: number): Promise<Buffer | undefined> {
-    let fd: number;
+  /** An object's file opened for reading, or undefined when it is absent. */
+  private openObject(id: string): number | undefined {
     try {
-      fd = openSync(this.objectPath(id), 'r');
+      return openSync(this.objectPath(id), 'r');
     } catch (err) {
       if (hasErrno(err, 'ENOENT', 'ENOTDIR')) return undefined;
-      throw new StrataError('IO_ERROR', `cannot read object ${id}: ${(err as Error).message}`, { cause: err });
+      throw readError(id, err);
     }
+  }
+
+  withObjectSync<T>(id: string, use: (stored: Uint8Array) => T): T | undefined {
+    const fd = this.openObject(id);
+    if (fd === undefined) return undefined;
+    let length = 0;
+    try {
+      let buf = (this.scratch ??= Buffer.allocUnsafe(256 * 1024));
+      for (;;) {
+        if (length === buf.length) {
+          const bigger = Buffer.allocUnsafe(buf.length * 2);
+          buf.copy(bigger, 0, 0, length);
+          this.scratch = buf = bigger;
+        }
+        const n = readSync(fd, buf, length, buf.length - length, null);
+        if (n === 0) break;
+        length += n;
+      }
+    } catch (err) {
+      throw readError(id, err);
+    } finally {
+      closeSync(fd);
+    }
+    return use(this.scratch.subarray(0, length));
+  }
+
+  async readObjectHead(id: string, length: number): Promise<Buffer | undefined> {
+    const fd = this.openObject(id);
+    if (fd === undefined) return undefined;
     try {
       const buf = Buffer.alloc(length);
       return buf.subarray(0, readSync(fd, buf, 0, length, 0));

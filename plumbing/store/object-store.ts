@@ -1,14 +1,14 @@
-import { inflateSync } from 'node:zlib';
 import { StrataError } from '../errors/index.js';
 import { encodeChunkList, type ChunkList, type ChunkRef } from '../format/chunk-list.js';
 import { FormatError } from '../format/format-error.js';
 import { parseHeader, type ObjectKind, type ParsedHeader } from '../format/header.js';
-import { decodeObject, encodeObject, parseObject, verifyObjectId, type ParsedObject, type RawObject } from '../format/object.js';
+import { encodeObject, parseObject, type ParsedObject, type RawObject } from '../format/object.js';
 import { computeObjectId, type ObjectId } from '../format/object-id.js';
 import { encodeTree, type Tree, type TreeEntry } from '../format/tree.js';
 import { encodeVersion, type VersionBody, type VersionInput } from '../format/version.js';
 import type { StorageBackend } from './backend.js';
 import { chooseLevel, compress, decompress, decompressPrefix } from './compression.js';
+import { checkRaw, corruptObject, missingObject, readRawSync } from './raw-read.js';
 
 export interface WriteResult {
   id: ObjectId;
@@ -16,21 +16,6 @@ export interface WriteResult {
   written: boolean;
   /** Bytes stored on disk for a new object (0 when it existed). */
   storedSize: number;
-}
-
-function corrupt(id: string, reason: string, cause?: unknown): StrataError {
-  return new StrataError('OBJECT_CORRUPT', `object ${id} is corrupt: ${reason}`, {
-    hint: 'run `strata fsck` to find every damaged object',
-    data: { id },
-    ...(cause === undefined ? {} : { cause }),
-  });
-}
-
-function missing(id: string): StrataError {
-  return new StrataError('OBJECT_MISSING', `object ${id} is missing`, {
-    hint: 'run `strata fsck` to check the repository',
-    data: { id },
-  });
 }
 
 /**
@@ -86,14 +71,19 @@ export class ObjectStore {
   /** Reads, inflates and verifies an object's id; throws OBJECT_MISSING or OBJECT_CORRUPT. */
   async readRaw(id: ObjectId): Promise<RawObject> {
     const stored = await this.backend.readObject(id);
-    if (stored === undefined) throw missing(id);
+    if (stored === undefined) throw missingObject(id);
     let inflated: Buffer;
     try {
       inflated = await decompress(stored);
     } catch (err) {
-      throw corrupt(id, `the zlib stream is damaged (${(err as Error).message})`, err);
+      throw corruptObject(id, `the zlib stream is damaged (${(err as Error).message})`, err);
     }
     return checkRaw(id, inflated);
+  }
+
+  /** Whether `readRawSync` can read here (the backend reads synchronously, like a local disk). */
+  get readsSync(): boolean {
+    return this.backend.readObjectSync !== undefined;
   }
 
   /**
@@ -101,16 +91,7 @@ export class ObjectStore {
    * where it cannot. For tight loops over many small objects (cat-file --batch).
    */
   readRawSync(id: ObjectId): RawObject | undefined {
-    if (!this.backend.readObjectSync) return undefined;
-    const stored = this.backend.readObjectSync(id);
-    if (stored === undefined) throw missing(id);
-    let inflated: Buffer;
-    try {
-      inflated = inflateSync(stored);
-    } catch (err) {
-      throw corrupt(id, `the zlib stream is damaged (${(err as Error).message})`, err);
-    }
-    return checkRaw(id, inflated);
+    return readRawSync(this.backend, id);
   }
 
   /**
@@ -119,15 +100,15 @@ export class ObjectStore {
    */
   async readHeader(id: ObjectId): Promise<ParsedHeader> {
     const head = await this.backend.readObjectHead(id, 512);
-    if (head === undefined) throw missing(id);
+    if (head === undefined) throw missingObject(id);
     let inflated: Buffer;
     try {
       inflated = decompressPrefix(head);
     } catch (err) {
-      throw corrupt(id, `the zlib stream is damaged (${(err as Error).message})`, err);
+      throw corruptObject(id, `the zlib stream is damaged (${(err as Error).message})`, err);
     }
     const header = parseHeader(inflated);
-    if (!header) throw corrupt(id, 'the object header is malformed');
+    if (!header) throw corruptObject(id, 'the object header is malformed');
     return header;
   }
 
@@ -137,7 +118,7 @@ export class ObjectStore {
     try {
       return parseObject(raw);
     } catch (err) {
-      if (err instanceof FormatError) throw corrupt(id, err.message, err);
+      if (err instanceof FormatError) throw corruptObject(id, err.message, err);
       throw err;
     }
   }
@@ -160,18 +141,6 @@ export class ObjectStore {
 
   async readChunkList(id: ObjectId): Promise<ChunkList> {
     return (await this.readKind(id, 'chunks')).chunkList;
-  }
-}
-
-/** Splits inflated bytes into kind and body and verifies the id. */
-function checkRaw(id: ObjectId, inflated: Buffer): RawObject {
-  try {
-    const raw = decodeObject(inflated);
-    verifyObjectId(id, raw);
-    return raw;
-  } catch (err) {
-    if (err instanceof FormatError) throw corrupt(id, err.message, err);
-    throw err;
   }
 }
 

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   blobId,
   canonical,
   noRepositoryAbove,
+  objectPath,
   objectId,
   ok,
   okJson,
@@ -378,5 +379,87 @@ describe('cat-file', () => {
       child.stdin.end();
     }
     expect(await exited).toBe(0);
+  });
+});
+
+describe('cat-file --batch over a long run of ids (read on two threads)', () => {
+  let repo: string;
+  const bodies = new Map<string, Buffer>();
+  let ids: string[];
+  let bigId: string;
+  let corruptId: string;
+  const missingId = 'e'.repeat(64);
+
+  beforeAll(async () => {
+    const base = tempDir('cat-long');
+    repo = join(base, 'repo');
+    // Large chunks, so that a 300 KiB file is one blob (its answer is written without copying).
+    ok(['init', '--repo', repo, '--min-chunk', '512K', '--avg-chunk', '1M', '--max-chunk', '4M'], { cwd: base });
+    const dir = join(base, 'files');
+    mkdirSync(dir);
+    const contents: Buffer[] = [];
+    for (let i = 0; i < 120; i++) contents.push(i % 2 ? randomBytes(500 + i * 37) : Buffer.from(`file ${i}\n`.repeat(20 + i)));
+    contents.push(randomBytes(300 * 1024));
+    contents.forEach((c, i) => writeFileSync(join(dir, `f${i}`), c));
+    ids = ok(['hash-object', '-w', '--repo', repo, ...contents.map((_, i) => join(dir, `f${i}`))]).split('\n');
+    contents.forEach((c, i) => bodies.set(ids[i] as string, c));
+    bigId = ids[ids.length - 1] as string;
+    // One object is damaged: a run that asks for it must say so and go on with the others.
+    corruptId = ids[7] as string;
+    const path = objectPath(repo, corruptId);
+    const stored = readFileSync(path);
+    stored[stored.length - 6] = (stored[stored.length - 6] as number) ^ 0x40;
+    chmodSync(path, 0o644);
+    writeFileSync(path, stored);
+  });
+
+  /** 3,000 requests cycling through every id, with the missing id and the big one in between. */
+  function requests(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < 3000; i++) out.push(i === 1500 ? missingId : i % 997 === 0 ? bigId : (ids[i % ids.length] as string));
+    return out;
+  }
+
+  function expected(names: string[], withBodies: boolean): Buffer {
+    const parts: Buffer[] = [];
+    for (const id of names) {
+      const body = bodies.get(id);
+      if (id === corruptId) parts.push(Buffer.from(`${id} corrupt\n`));
+      else if (!body) parts.push(Buffer.from(`${id} missing\n`));
+      else {
+        parts.push(Buffer.from(`${id} blob ${body.length}\n`));
+        if (withBodies) parts.push(body, Buffer.from('\n'));
+      }
+    }
+    return Buffer.concat(parts);
+  }
+
+  it('--batch answers every request in order, byte for byte, naming the missing and the corrupt', async () => {
+    const names = requests();
+    const r = await strataP(['cat-file', '--batch', '--repo', repo], { input: `${names.join('\n')}\n` });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const want = expected(names, true);
+    expect(r.stdoutBuf.length).toBe(want.length);
+    expect(r.stdoutBuf.equals(want)).toBe(true);
+  });
+
+  it('--batch-check over the same run prints the same headers', async () => {
+    const names = requests();
+    const r = await strataP(['cat-file', '--batch-check', '--repo', repo], { input: `${names.join('\n')}\n` });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expected(names, false).toString('utf8'));
+  });
+
+  it('a run that mixes revisions and ids keeps the request order', async () => {
+    const names = requests().slice(0, 600);
+    names.splice(300, 0, 'HEAD', ids[3]!.slice(0, 12));
+    const r = await strataP(['cat-file', '--batch-check', '--repo', repo], { input: `${names.join('\n')}\n` });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(names.length);
+    expect(lines[300]).toBe('HEAD missing'); // no version yet: HEAD names nothing
+    expect(lines[301]).toBe(`${ids[3]} blob ${bodies.get(ids[3]!)!.length}`);
+    expect(lines[599]).toBe(expected([names[599]!], false).toString('utf8').trimEnd());
   });
 });
