@@ -7,9 +7,10 @@ import { hideBin } from 'yargs/helpers';
 import { plumbingCommands, renderError, type StrataCommand } from '../plumbing/cli/index.js';
 import { StrataError } from '../plumbing/errors/index.js';
 import { releaseHeldLocksSync } from '../plumbing/store/lock-file.js';
+import { porcelainCommands } from '../porcelain/cli/index.js';
 import { helpCommand } from './help.js';
 
-const commands: StrataCommand[] = [...plumbingCommands];
+const commands: StrataCommand[] = [...porcelainCommands, ...plumbingCommands];
 const args = hideBin(process.argv);
 const json = args.includes('--json');
 const debug = args.includes('--debug');

@@ -34,13 +34,15 @@ export { StorageManager } from './store/storage-manager.js';
 export { storeContent, readContent, withFileSource, type StoredContent, type StoreContentOptions, type ContentSource } from './store/file-content.js';
 export { openRepository, findRepository, createRepository, strategyFor, REPO_DIR_NAME, type Repository, type OpenOptions } from './store/repository.js';
 export { systemClock, fixedClock, type Clock } from './store/clock.js';
+export { acquireRepoLock, withRepoLock, listRepoLocks, removeRepoLocks, LOCKS_DIR, type RepoLock, type RepoLockInfo, type RepoLockKind, type RepoLockOptions } from './store/repo-lock.js';
+export { SnapshotCache, CACHE_DIR, type CachedFileStat } from './store/snapshot-cache.js';
 
 // verbs
 export { initRepository, type InitOptions, type InitResult } from './ops/init.js';
 export { hashObject, type HashObjectOptions, type HashedObject } from './ops/hash-object.js';
 export { catFile, catFileBatch, type CatFileOptions, type CatFileResult, type BatchItem, type CatFileBatchOptions } from './ops/cat-file.js';
 export { lsTree, type LsTreeOptions, type LsTreeEntry } from './ops/ls-tree.js';
-export { writeTree, type WriteTreeOptions, type WriteTreeResult, type ScanWarning } from './ops/write-tree.js';
+export { writeTree, type WriteTreeOptions, type WriteTreeResult, type ScanWarning, type ScannedFile, type StoredFile, type WriteTreeProgress } from './ops/write-tree.js';
 export { checkoutTree, type CheckoutTreeOptions, type CheckoutTreeResult } from './ops/checkout-tree.js';
 export { commitVersion, type CommitVersionOptions, type CommitVersionResult } from './ops/commit-version.js';
 export { updateRef, type UpdateRefOptions, type UpdateRefResult } from './ops/update-ref.js';

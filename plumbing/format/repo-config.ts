@@ -38,6 +38,8 @@ export const RepoConfig = z.strictObject({
   hash: z.literal('sha256'),
   chunking: ChunkingConfig,
   compression: CompressionConfig,
+  /** Patterns (gitignore syntax) every snapshot leaves out, besides the source's `.strataignore` files. */
+  ignore: z.array(z.string()).optional(),
 });
 export type RepoConfig = z.infer<typeof RepoConfig>;
 

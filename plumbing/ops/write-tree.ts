@@ -10,7 +10,8 @@ import { Semaphore } from '../util/concurrency.js';
 import { joinPath } from './buffer-path.js';
 
 export interface ScanWarning {
-  code: 'UNREADABLE' | 'SPECIAL_FILE' | 'VANISHED';
+  /** CHANGING: the file kept changing while it was read, so it was left out rather than stored torn. */
+  code: 'UNREADABLE' | 'SPECIAL_FILE' | 'VANISHED' | 'CHANGING';
   path: string;
   message: string;
 }
@@ -18,6 +19,27 @@ export interface ScanWarning {
 export interface WriteTreeProgress {
   files: number;
   bytes: number;
+}
+
+/**
+ * A regular file as the scan saw it: what an incremental scan compares to decide whether the file
+ * changed (nanosecond times, inode and device as decimal strings, exact beyond 2^53).
+ */
+export interface ScannedFile {
+  /** Relative, `/`-separated. */
+  path: string;
+  size: number;
+  mode: number;
+  mtimeNs: string;
+  ctimeNs: string;
+  ino: string;
+  dev: string;
+}
+
+/** A file's stored content: its content id and size in bytes. */
+export interface StoredFile {
+  id: string;
+  size: number;
 }
 
 export interface WriteTreeOptions {
@@ -30,11 +52,20 @@ export interface WriteTreeOptions {
   onProgress?: (progress: WriteTreeProgress) => void;
   /** Files processed at once (default 32). */
   concurrency?: number;
+  /**
+   * Asked for each regular file before it is read: the stored content of a file known to be unchanged,
+   * or undefined to read it (the basis of incremental snapshots).
+   */
+  reuse?: (file: ScannedFile) => StoredFile | undefined | Promise<StoredFile | undefined>;
+  /** Told of each regular file in the tree: its scan, its content, and whether it was reused unread. */
+  onFile?: (file: ScannedFile, stored: StoredFile, reused: boolean) => void;
 }
 
 export interface WriteTreeResult {
   id: string;
   files: number;
+  /** Files whose content was reused without reading them. */
+  reusedFiles: number;
   directories: number;
   symlinks: number;
   /** Logical bytes of file content. */
@@ -49,6 +80,25 @@ export interface WriteTreeResult {
  * files); larger ones are streamed through the chunker.
  */
 const READ_WHOLE_LIMIT = 1024 * 1024;
+
+/** Times a file that changes while it is read is read again before it is left out. */
+const READ_ATTEMPTS = 3;
+
+function scannedFile(path: string, st: BigIntStats): ScannedFile {
+  return {
+    path,
+    size: Number(st.size),
+    mode: Number(st.mode & 0o7777n),
+    mtimeNs: st.mtimeNs.toString(),
+    ctimeNs: st.ctimeNs.toString(),
+    ino: st.ino.toString(),
+    dev: st.dev.toString(),
+  };
+}
+
+function sameFile(a: BigIntStats, b: BigIntStats): boolean {
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino;
+}
 
 /** Exact milliseconds from the nanosecond time (a float mtimeMs can round across a millisecond). */
 function mtimeOf(st: BigIntStats): number {
@@ -69,7 +119,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
   const small = new Semaphore(options.concurrency ?? 32);
   const large = new Semaphore(2);
   const warnings: ScanWarning[] = [];
-  const totals = { files: 0, directories: 0, symlinks: 0, bytes: 0, newObjects: 0, newStoredBytes: 0 };
+  const totals = { files: 0, reusedFiles: 0, directories: 0, symlinks: 0, bytes: 0, newObjects: 0, newStoredBytes: 0 };
   const warn = (w: ScanWarning): void => {
     warnings.push(w);
     options.onWarning?.(w);
@@ -122,6 +172,23 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
     });
   };
 
+  /**
+   * Stores a file and checks, by its metadata, that it did not change while it was read: a file that
+   * did is read again, and one that keeps changing is left out with a warning, never stored torn.
+   */
+  const storeStable = async (path: Buffer, rel: string, st: BigIntStats): Promise<{ stored: StoredFile; st: BigIntStats } | undefined> => {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await storeFile(path, st);
+      const after = lstatSync(path, { bigint: true });
+      if (sameFile(st, after) && stored.size === Number(after.size)) return { stored, st };
+      if (attempt >= READ_ATTEMPTS || !after.isFile()) {
+        warn({ code: 'CHANGING', path: rel, message: `${rel} kept changing while it was read (${attempt} tries); it is left out` });
+        return undefined;
+      }
+      st = after;
+    }
+  };
+
   const entryFor = async (path: Buffer, rel: string, name: Buffer): Promise<TreeEntry | undefined> => {
     let st: BigIntStats;
     try {
@@ -150,12 +217,25 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
         return { name, type: 'symlink', id: r.id, size: target.length, mtime };
       }
       if (st.isFile()) {
-        const { id, size } = await storeFile(path, st);
+        let scan = scannedFile(rel, st);
+        let stored = options.reuse ? await options.reuse(scan) : undefined;
+        const reused = stored !== undefined;
+        if (stored) totals.reusedFiles++;
+        else {
+          const read = await storeStable(path, rel, st);
+          if (!read) return undefined;
+          if (read.st !== st) {
+            st = read.st;
+            scan = scannedFile(rel, st);
+          }
+          stored = read.stored;
+        }
+        options.onFile?.(scan, stored, reused);
         totals.files++;
-        totals.bytes += size;
+        totals.bytes += stored.size;
         options.onProgress?.({ files: totals.files, bytes: totals.bytes });
         const mode = Number(st.mode & 0o7777n);
-        return { name, type: mode & 0o100 ? 'executable' : 'file', id, size, mode, mtime };
+        return { name, type: mode & 0o100 ? 'executable' : 'file', id: stored.id, size: stored.size, mode, mtime: mtimeOf(st) };
       }
       warn({ code: 'SPECIAL_FILE', path: rel, message: `skipped ${rel}: sockets, FIFOs and devices are not stored` });
       return undefined;

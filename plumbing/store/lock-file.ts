@@ -37,6 +37,16 @@ async function readOwner(path: string): Promise<LockOwner | undefined> {
 /** Locks this process holds, so an interrupted command can release them before it exits. */
 const held = new Set<string>();
 
+/** Records a lock file this process holds (another kind of lock), for releaseHeldLocksSync. */
+export function trackHeldLock(path: string): void {
+  held.add(path);
+}
+
+/** Forgets a lock file this process released. */
+export function untrackHeldLock(path: string): void {
+  held.delete(path);
+}
+
 /** Removes every lock this process holds (for a SIGINT/SIGTERM handler that is about to exit). */
 export function releaseHeldLocksSync(): void {
   for (const path of held) {

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as plumbing from '../../plumbing/index.js';
+import * as porcelain from '../../porcelain/index.js';
 
 describe('architecture: public surface', () => {
   it('plumbing exports exactly the documented names', () => {
     expect(Object.keys(plumbing).sort()).toMatchSnapshot();
+  });
+
+  it('porcelain exports exactly the documented names', () => {
+    expect(Object.keys(porcelain).sort()).toMatchSnapshot();
   });
 
   it('the seed names are part of the public API', () => {
