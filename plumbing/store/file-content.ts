@@ -62,6 +62,18 @@ export interface StoreContentOptions {
  * Splits a stream of bytes into chunks and stores them: one chunk is a blob; more become blobs plus
  * a `chunks` list, written after all its chunks. Memory stays bounded whatever the size.
  */
+/** Chunks up to this size are remembered to detect a repeat of the same bytes (a copy is cheap here). */
+const REPEAT_CHECK_LIMIT = 256 * 1024;
+
+/** The byte a chunk repeats throughout, or undefined (cheap probes first, then one compare). */
+function uniformByte(chunk: Uint8Array): number | undefined {
+  const n = chunk.length;
+  const b = chunk[0];
+  if (n < 2 || b === undefined || chunk[n - 1] !== b || chunk[n >> 1] !== b || chunk[n >> 2] !== b || chunk[(3 * n) >> 2] !== b) return undefined;
+  const view = Buffer.from(chunk.buffer, chunk.byteOffset, n);
+  return view.subarray(1).equals(view.subarray(0, n - 1)) ? b : undefined;
+}
+
 export async function storeContent(options: StoreContentOptions): Promise<StoredContent> {
   const { objects, strategy, source, write } = options;
   const limit = Math.max(1, options.inFlight ?? 4);
@@ -90,6 +102,12 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
     pending.add(tracked);
   };
 
+  // A chunk equal to the one before it takes that chunk's id without hashing or a round trip to the
+  // store; so does a chunk of one repeated byte seen before (runs of zeros in sparse files and disk
+  // images are cut into maximum-size chunks).
+  let previous: { bytes: Buffer; id: Promise<string> } | undefined;
+  const uniform = new Map<string, Promise<string>>();
+
   const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> =
     source instanceof Uint8Array
       ? strategy.chunkData(source)
@@ -103,12 +121,26 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
     // Every chunk is a blob; if it stays the only one, that blob is the file.
     const ref: ChunkRef = { id: '', size: chunk.length };
     refs.push(ref);
+    const run = uniformByte(chunk);
+    const known = run === undefined ? undefined : uniform.get(`${run}:${chunk.length}`);
+    const same = known ?? (previous && previous.bytes.length === chunk.length && previous.bytes.equals(chunk) ? previous.id : undefined);
+    if (same) {
+      track(ref, same.then((id) => ({ id, written: false, storedSize: 0 })));
+      continue;
+    }
+    let id: Promise<string>;
     if (write) {
-      track(ref, put(chunk));
+      const p = put(chunk);
+      track(ref, p);
+      id = p.then((r) => r.id);
+      id.catch(() => undefined);
       while (pending.size >= limit) await Promise.race(pending);
     } else {
       ref.id = computeObjectId('blob', chunk);
+      id = Promise.resolve(ref.id);
     }
+    previous = chunk.length <= REPEAT_CHECK_LIMIT ? { bytes: Buffer.from(chunk), id } : undefined;
+    if (run !== undefined) uniform.set(`${run}:${chunk.length}`, id);
   }
   await Promise.all(pending);
   if (failure) throw failure;
