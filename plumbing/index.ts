@@ -36,6 +36,7 @@ export { openRepository, findRepository, createRepository, strategyFor, REPO_DIR
 export { systemClock, fixedClock, type Clock } from './store/clock.js';
 export { acquireRepoLock, withRepoLock, listRepoLocks, removeRepoLocks, LOCKS_DIR, type RepoLock, type RepoLockInfo, type RepoLockKind, type RepoLockOptions } from './store/repo-lock.js';
 export { SnapshotCache, CACHE_DIR, type CachedFileStat } from './store/snapshot-cache.js';
+export { isProcessAlive, safeHostname } from './store/process-identity.js';
 
 // verbs
 export { initRepository, type InitOptions, type InitResult } from './ops/init.js';
@@ -56,3 +57,5 @@ export { walkReachable, type IntegrityProblem, type ReachabilityResult } from '.
 export { countObjects, type CountObjectsResult, type KindCount } from './ops/count-objects.js';
 export { prune, DEFAULT_PRUNE_EXPIRE_MS, type PruneOptions, type PruneResult } from './ops/prune.js';
 export { parseDuration } from './util/duration.js';
+export { Semaphore, mapLimit } from './util/concurrency.js';
+export { hasErrno } from './errors/index.js';
