@@ -8,10 +8,10 @@
  * PASS/MISS, then one JSON line with all numbers. Progress goes to stderr. A full run takes a few
  * minutes on two cores; --quick shrinks every size about 8x.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseBenchArgs, type BenchOptions, type CaseName } from './lib/args.js';
+import { parseBenchArgs, type CaseName } from './lib/args.js';
 import { runCatFileCase } from './lib/case-cat-file.js';
 import { runChunkerCase } from './lib/case-chunker.js';
 import { HASH_RANDOM, HASH_TEXT, runHashObjectCase } from './lib/case-hash-object.js';
@@ -20,6 +20,7 @@ import { runWriteTreeCase } from './lib/case-write-tree.js';
 import { log, type BenchContext } from './lib/context.js';
 import { ProcessRunner } from './lib/proc.js';
 import { Report, renderJson, renderTable } from './lib/report.js';
+import { cleanupOnExit, machineContext, noteLoad, parseOrExit } from './lib/session.js';
 
 const CASES: Record<CaseName, (ctx: BenchContext) => void | Promise<void>> = {
   chunker: runChunkerCase,
@@ -29,40 +30,6 @@ const CASES: Record<CaseName, (ctx: BenchContext) => void | Promise<void>> = {
   'cat-file': runCatFileCase,
   others: runOthersCase,
 };
-
-function parseOptionsOrExit(): BenchOptions {
-  try {
-    return parseBenchArgs(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(2);
-  }
-}
-
-/** Removes the temp folder on exit, including Ctrl-C. */
-function cleanupOnExit(workDir: string, keep: boolean): void {
-  const cleanup = (): void => {
-    if (!keep) rmSync(workDir, { recursive: true, force: true });
-  };
-  process.on('exit', cleanup);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      cleanup();
-      process.exit(130);
-    });
-  }
-}
-
-/** 1-minute load average above which the run notes that other work shared the machine. */
-const BUSY_LOAD = 1;
-
-/** Notes a busy machine: other processes competing for the two cores lower every figure. */
-function noteLoad(report: Report, when: string, load: number): void {
-  if (load > BUSY_LOAD) {
-    const cores = availableParallelism();
-    report.note('bench', `1-minute load average ${load.toFixed(2)} ${when} (${cores} CPUs): other processes were running or had just run, figures may be low`);
-  }
-}
 
 /** Runs the selected cases in order; a failing case is reported and the others still run. */
 async function runCases(ctx: BenchContext): Promise<number> {
@@ -83,7 +50,7 @@ async function runCases(ctx: BenchContext): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const options = parseOptionsOrExit();
+  const options = parseOrExit(() => parseBenchArgs(process.argv.slice(2)));
   const workDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
   cleanupOnExit(workDir, options.keep);
   const runner = new ProcessRunner(workDir);
@@ -104,11 +71,7 @@ async function main(): Promise<void> {
   process.stdout.write(renderTable(report));
   const context = {
     quick: options.quick,
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    cpus: availableParallelism(),
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    rssMethod: runner.rssMethod,
+    ...machineContext(runner.rssMethod),
     totalSeconds: Number(totalSeconds.toFixed(1)),
     loadStart: Number(loadStart.toFixed(2)),
     loadEnd: Number(loadEnd.toFixed(2)),

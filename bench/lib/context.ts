@@ -22,7 +22,7 @@ export interface BenchContext {
 }
 
 /** Runs the built CLI: `node dist/bin/strata.js <args>`. */
-export function strata(ctx: BenchContext, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export function strata(ctx: Pick<BenchContext, 'runner'>, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return ctx.runner.run(process.execPath, [STRATA_BIN, ...args], options);
 }
 
@@ -37,7 +37,7 @@ export const GIT_ENV: Record<string, string> = {
 };
 
 /** A size scaled for `--quick`, rounded to a whole MiB-aligned or positive integer. */
-export function scaled(ctx: BenchContext, full: number, granularity = 1): number {
+export function scaled(ctx: Pick<BenchContext, 'scale'>, full: number, granularity = 1): number {
   return Math.max(granularity, Math.round((full * ctx.scale) / granularity) * granularity);
 }
 

@@ -53,7 +53,7 @@ export function randomBytes(bytes: number): Buffer {
 }
 
 /** Writes `bytes` bytes to `path` in 16 MiB blocks, each filled by `fill`. */
-function writeBlocks(path: string, bytes: number, fill: (block: Buffer) => void): void {
+export function writeBlocks(path: string, bytes: number, fill: (block: Buffer) => void): void {
   const block = Buffer.allocUnsafe(BLOCK);
   const fd = openSync(path, 'w');
   try {

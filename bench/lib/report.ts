@@ -1,8 +1,8 @@
 /** Measurements, targets and the two outputs: a readable table and one JSON line. */
 
-/** A goal a measurement must meet: `value >= limit` (atLeast) or `value < limit` (below). */
+/** A goal a measurement must meet: `value >= limit` (atLeast), `value < limit` (below) or `value <= limit` (atMost). */
 export interface Target {
-  comparison: 'atLeast' | 'below';
+  comparison: 'atLeast' | 'below' | 'atMost';
   limit: number;
 }
 
@@ -56,13 +56,16 @@ export type MeasurementAdder = (key: string, label: string, value: number | null
 export function statusOf(m: Measurement): Status {
   if (!m.target) return '';
   if (m.value === null || !Number.isFinite(m.value)) return 'n/a';
-  const ok = m.target.comparison === 'atLeast' ? m.value >= m.target.limit : m.value < m.target.limit;
+  const { comparison, limit } = m.target;
+  const ok = comparison === 'atLeast' ? m.value >= limit : comparison === 'atMost' ? m.value <= limit : m.value < limit;
   return ok ? 'PASS' : 'MISS';
 }
 
-function formatTarget(target: Target | undefined, unit: string): string {
+const COMPARISON_SIGNS: Record<Target['comparison'], string> = { atLeast: '>=', below: '<', atMost: '<=' };
+
+export function formatTarget(target: Target | undefined, unit: string): string {
   if (!target) return '';
-  return `${target.comparison === 'atLeast' ? '>=' : '<'} ${target.limit} ${unit}`.trim();
+  return `${COMPARISON_SIGNS[target.comparison]} ${target.limit} ${unit}`.trim();
 }
 
 function formatValue(m: Measurement): string {
@@ -88,8 +91,8 @@ export function renderTable(report: Report): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Everything the run measured, as one JSON object (printed as the last line of output). */
-export function renderJson(report: Report, context: Record<string, string | number | boolean>): string {
+/** Everything the run measured, as one JSON object (printed as the last line of output); `bench` names the script. */
+export function renderJson(report: Report, context: Record<string, string | number | boolean>, bench = 'plumbing'): string {
   const metrics: Record<string, number | null> = {};
   const targets: Record<string, { comparison: Target['comparison']; limit: number; status: Status }> = {};
   for (const m of report.measurements) {
@@ -98,5 +101,5 @@ export function renderJson(report: Report, context: Record<string, string | numb
     if (m.target) targets[key] = { ...m.target, status: statusOf(m) };
   }
   const missed = Object.values(targets).filter((t) => t.status === 'MISS').length;
-  return JSON.stringify({ bench: 'plumbing', ...context, missed, metrics, targets, notes: report.notes });
+  return JSON.stringify({ bench, ...context, missed, metrics, targets, notes: report.notes });
 }

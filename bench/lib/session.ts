@@ -1,0 +1,55 @@
+/**
+ * What every benchmark script does around its cases: parse its options or exit 2 with the usage text,
+ * remove the temp folder on exit (including Ctrl-C), note a busy machine, and describe the machine in
+ * the JSON line.
+ */
+import { rmSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import type { RssMethod } from './proc.js';
+import type { Report } from './report.js';
+
+/** Runs `parse`; on an error prints its message (the usage text) on stderr and exits 2. */
+export function parseOrExit<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+/** Removes the temp folder on exit, including Ctrl-C. */
+export function cleanupOnExit(workDir: string, keep: boolean): void {
+  const cleanup = (): void => {
+    if (!keep) rmSync(workDir, { recursive: true, force: true });
+  };
+  process.on('exit', cleanup);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
+}
+
+/** 1-minute load average above which the run notes that other work shared the machine. */
+const BUSY_LOAD = 1;
+
+/** Notes a busy machine: other processes competing for the cores lower every figure. */
+export function noteLoad(report: Report, when: string, load: number): void {
+  if (load > BUSY_LOAD) {
+    const cores = availableParallelism();
+    report.note('bench', `1-minute load average ${load.toFixed(2)} ${when} (${cores} CPUs): other processes were running or had just run, figures may be low`);
+  }
+}
+
+/** The machine and runtime, for the JSON line. */
+export function machineContext(rssMethod: RssMethod): Record<string, string | number> {
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    rssMethod,
+  };
+}
