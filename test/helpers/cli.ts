@@ -69,7 +69,8 @@ function assertBuilt(): void {
 export function runCli(args: string[], options: CliOptions = {}): CliResult {
   assertBuilt();
   const started = Date.now();
-  const r = spawnSync(process.execPath, [CLI_PATH, ...args], {
+  const [command, ...prefix] = options.wrap ?? [process.execPath];
+  const r = spawnSync(command as string, [...prefix, ...(options.wrap ? [process.execPath] : []), CLI_PATH, ...args], {
     cwd: options.cwd,
     env: buildEnv(options),
     input: options.input ?? '',
