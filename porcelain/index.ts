@@ -13,3 +13,12 @@ export { forget, type ForgetOptions, type ForgetResult, type ForgetVersion } fro
 export { gc, type GcOptions, type GcResult, type GcVersionFreed, type GcAmount } from './ops/gc.js';
 export { check, parseSubset, type CheckOptions, type CheckResult, type CheckProblem, type CheckUse, type CheckProgress } from './ops/check.js';
 export { unlock, listLocks, type UnlockOptions, type UnlockResult, type LockEntry } from './ops/unlock.js';
+export { diffTrees, summarizeDiff, STATUS_LETTERS, type DiffTreesOptions, type TreeDiff, type DiffEntry, type DiffStatus, type DiffSummary, type StatusTotals, type DiffNode, type DirNode, type LeafNode, type LeafType, type NodeType } from './core/tree-diff.js';
+export { diffVersions, diffWorkingFolder, TreeLoader, type DiffVersionsOptions, type DiffVersionsResult, type DiffWorkingFolderOptions, type DiffWorkingFolderResult, type DiffSide, type FolderComparison, type TreeTotals } from './ops/diff.js';
+export { status, type StatusOptions, type StatusResult } from './ops/status.js';
+export { log, type LogOptions, type LogResult, type LogEntry } from './ops/log.js';
+export { showVersion, type ShowOptions, type ShowResult } from './ops/show.js';
+export { findPaths, compileGlob, type FindOptions, type FindResult, type FindMatch, type GlobMatcher } from './ops/find.js';
+export { createTag, deleteTag, listTags, type CreateTagOptions, type CreateTagResult, type DeleteTagOptions, type DeleteTagResult, type ListTagsOptions, type TagInfo } from './ops/tag.js';
+export { listBranches, createBranch, deleteBranch, type ListBranchesOptions, type BranchInfo, type CreateBranchOptions, type CreateBranchResult, type DeleteBranchOptions, type DeleteBranchResult } from './ops/branch.js';
+export { listAllVersions, walkFirstParents, resolveVersion, type VersionRecord, type WalkEnd, type HistoryScope } from './ops/version-list.js';

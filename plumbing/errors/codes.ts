@@ -33,6 +33,12 @@ export const ERROR_CODES = {
   PATH_NOT_FOUND: EXIT.failed,
   WRONG_KIND: EXIT.failed,
   INVALID_OBJECT: EXIT.failed,
+  // tags and branches (1)
+  TAG_EXISTS: EXIT.failed,
+  UNKNOWN_TAG: EXIT.failed,
+  BRANCH_EXISTS: EXIT.failed,
+  UNKNOWN_BRANCH: EXIT.failed,
+  BRANCH_CURRENT: EXIT.failed,
   // locks (11)
   LOCKED: EXIT.locked,
   STALE_LOCK: EXIT.locked,

@@ -1,10 +1,17 @@
 /** The porcelain layer's commands, in the order `strata help porcelain` lists them. */
 import type { StrataCommand } from '../../plumbing/cli/index.js';
 import { snapshotCommand } from './snapshot.js';
+import { statusCommand } from './status.js';
+import { logCommand } from './log.js';
+import { showCommand } from './show.js';
+import { diffCommand } from './diff.js';
+import { findCommand } from './find.js';
+import { tagCommand } from './tag.js';
+import { branchCommand } from './branch.js';
 import { statsCommand } from './stats.js';
 import { forgetCommand } from './forget.js';
 import { gcCommand } from './gc.js';
 import { checkCommand } from './check.js';
 import { unlockCommand } from './unlock.js';
 
-export const porcelainCommands: StrataCommand[] = [snapshotCommand, statsCommand, forgetCommand, gcCommand, checkCommand, unlockCommand];
+export const porcelainCommands: StrataCommand[] = [snapshotCommand, statusCommand, logCommand, showCommand, diffCommand, findCommand, tagCommand, branchCommand, statsCommand, forgetCommand, gcCommand, checkCommand, unlockCommand];
