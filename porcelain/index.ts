@@ -5,6 +5,13 @@
  */
 export { snapshot, type SnapshotOptions, type SnapshotResult, type SnapshotProgress } from './ops/snapshot.js';
 export { currentBranch } from './ops/branches.js';
+export { restore, restoreProblemError, type RestoreOptions, type RestoreResult, type RestoreProgress, type RestoreAction, type RestoreActionKind, type RestoreProblem } from './ops/restore.js';
+export { catPath, type CatPathOptions, type CatPathResult } from './ops/cat.js';
+export { listVersionPath, type ListVersionPathOptions, type ListVersionPathResult, type VersionPathEntry } from './ops/ls.js';
+export { splitVersionPath, resolveVersionPath, type VersionPathSpec, type ResolvedVersionPath } from './ops/version-path.js';
+export { createPathFilter, type PathFilter, type PathFilterOptions } from './core/path-filter.js';
+export { OVERWRITE_MODES, DEFAULT_OVERWRITE, decideEntry, decideDirectory, afterCompare, type OverwriteMode, type DiskState, type DiskKind, type WantedEntry, type EntryDecision, type DirectoryDecision, type KeepReason, type ReplaceReason } from './core/overwrite-policy.js';
+export { quotePath } from './core/quote-path.js';
 export { createIgnoreFilter, IGNORE_FILE, type IgnoreFilterOptions, type ExcludeFn } from './scan/ignore-filter.js';
 export { stats, singleBlobLimit, type StatsOptions, type StatsResult, type ExtensionStats, type KindStats, type VersionGrowth } from './ops/stats.js';
 export { computeStorageStats, extensionOf, type StatsInput, type StatsVersionInput, type StorageStatsCore } from './core/storage-stats.js';
@@ -22,3 +29,5 @@ export { findPaths, compileGlob, type FindOptions, type FindResult, type FindMat
 export { createTag, deleteTag, listTags, type CreateTagOptions, type CreateTagResult, type DeleteTagOptions, type DeleteTagResult, type ListTagsOptions, type TagInfo } from './ops/tag.js';
 export { listBranches, createBranch, deleteBranch, type ListBranchesOptions, type BranchInfo, type CreateBranchOptions, type CreateBranchResult, type DeleteBranchOptions, type DeleteBranchResult } from './ops/branch.js';
 export { listAllVersions, walkFirstParents, resolveVersion, type VersionRecord, type WalkEnd, type HistoryScope } from './ops/version-list.js';
+export { BackupEngine } from './engine/backup-engine.js';
+export { VersionTracker, toVersionInfo, type CreateVersionOptions } from './engine/version-tracker.js';
