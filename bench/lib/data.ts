@@ -122,9 +122,12 @@ export class TextGenerator {
   fill(buf: Uint8Array): void {
     let pos = 0;
     while (buf.length - pos >= MAX_LINE) pos = this.line(buf, pos);
-    if (pos < buf.length) {
-      this.line(this.scratch, 0);
-      buf.set(this.scratch.subarray(0, buf.length - pos), pos);
+    // The tail: whole lines through the scratch buffer until every byte is written (a line can be
+    // shorter than the space left, and bytes left unwritten would make the output depend on memory).
+    while (pos < buf.length) {
+      const n = Math.min(this.line(this.scratch, 0), buf.length - pos);
+      buf.set(this.scratch.subarray(0, n), pos);
+      pos += n;
     }
   }
 

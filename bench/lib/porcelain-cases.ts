@@ -96,9 +96,12 @@ function detail(tool: BenchTool): { detail?: string } {
   return tool.lastDetail === undefined ? {} : { detail: tool.lastDetail };
 }
 
+/** Cases after which a tool that failed cannot take part any more (its versions are missing or stale). */
+const SNAPSHOT_CASES: readonly PorcelainCase[] = ['first-snapshot', 'edited-snapshot'];
+
 /**
- * Runs `body` for each tool that still works and records its result. A peer's failure is noted and
- * the peer is left out from then on; strata's failure is rethrown after the peers ran.
+ * Runs `body` for each tool and records its result. A tool whose snapshot failed is left out from
+ * then on (a peer with a note); strata failing, or left out, fails the case after the peers ran.
  */
 async function forEachTool(ctx: PorcelainContext, op: PorcelainCase, body: (tool: BenchTool) => Promise<Measured>): Promise<void> {
   let strataError: string | undefined;
@@ -106,6 +109,7 @@ async function forEachTool(ctx: PorcelainContext, op: PorcelainCase, body: (tool
     const broken = ctx.broken.get(tool.name);
     if (broken !== undefined) {
       ctx.results.push({ op, tool: tool.name, run: null, bytes: 0, runs: 0, error: broken });
+      if (tool.name === 'strata') strataError = broken;
       continue;
     }
     try {
@@ -118,11 +122,9 @@ async function forEachTool(ctx: PorcelainContext, op: PorcelainCase, body: (tool
       const text = message(err);
       ctx.results.push({ op, tool: tool.name, run: null, bytes: 0, runs: 0, error: text });
       log(`${op}: ${tool.name} FAILED: ${text}`);
+      if (SNAPSHOT_CASES.includes(op)) ctx.broken.set(tool.name, `its ${op} failed`);
       if (tool.name === 'strata') strataError = text;
-      else {
-        ctx.report.note(op, `${tool.name} FAILED (left out from here on): ${text}`);
-        ctx.broken.set(tool.name, `failed in ${op}`);
-      }
+      else ctx.report.note(op, `${tool.name} FAILED${SNAPSHOT_CASES.includes(op) ? ' (left out from here on)' : ''}: ${text}`);
     }
   }
   if (strataError !== undefined) throw new Error(`strata: ${strataError}`);
@@ -138,19 +140,17 @@ async function firstSnapshots(ctx: PorcelainContext, timed: boolean): Promise<vo
     const run = await tool.snapshot();
     return { run, bytes: ctx.data.bytes, runs: 1, repoBytes: tool.repoBytes(), ...detail(tool) };
   };
-  if (timed) await forEachTool(ctx, 'first-snapshot', record);
-  else {
-    for (const tool of ctx.tools) {
-      try {
-        await record(tool);
-      } catch (err) {
-        if (tool.name === 'strata') throw new Error(`strata: first snapshot (a prerequisite) failed: ${message(err)}`);
-        ctx.broken.set(tool.name, `its first snapshot failed: ${message(err)}`);
-        ctx.report.note('bench', `${tool.name} FAILED its first snapshot (left out): ${message(err)}`);
-      }
+  // Taken once either way: a tool that failed it is left out of every later case (which strata fails).
+  ctx.state.snapshotted = true;
+  if (timed) return forEachTool(ctx, 'first-snapshot', record);
+  for (const tool of ctx.tools) {
+    try {
+      await record(tool);
+    } catch (err) {
+      ctx.broken.set(tool.name, `its first snapshot (untimed) failed: ${message(err)}`);
+      if (tool.name !== 'strata') ctx.report.note('bench', `${tool.name} FAILED its first snapshot (left out): ${message(err)}`);
     }
   }
-  ctx.state.snapshotted = true;
 }
 
 async function ensureSnapshotted(ctx: PorcelainContext): Promise<void> {

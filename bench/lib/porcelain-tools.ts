@@ -125,13 +125,12 @@ export class GitTool extends BenchTool {
   async init(): Promise<void> {
     const env = this.env({ GIT_WORK_TREE: this.setup.data.root });
     await this.run('git', ['init', '-q'], { cwd: this.setup.data.root, env });
-    for (const [key, value] of [
+    const settings: Array<[string, string]> = [
       ['core.autocrlf', 'false'],
       ['gc.auto', '0'],
       ['maintenance.auto', 'false'],
-    ]) {
-      await this.run('git', ['config', key as string, value as string], { cwd: this.setup.data.root, env });
-    }
+    ];
+    for (const [key, value] of settings) await this.run('git', ['config', key, value], { cwd: this.setup.data.root, env });
   }
 
   snapshot(): Promise<RunResult> {

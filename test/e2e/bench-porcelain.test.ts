@@ -15,6 +15,7 @@ afterAll(removeTempDirs);
 
 const BENCH = fileURLToPath(new URL('../../dist/bench/porcelain.js', import.meta.url));
 const DATA = new URL('../../dist/bench/lib/porcelain-data.js', import.meta.url).href;
+const TEXT = new URL('../../dist/bench/lib/data.js', import.meta.url).href;
 
 function bench(args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BENCH, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
@@ -110,6 +111,17 @@ describe('npm run bench:porcelain', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('usage: node dist/bench/porcelain.js');
     expect(r.stdout).toBe('');
+  });
+
+  it('writes every byte of text content, whatever the buffer held before', async () => {
+    const { TextGenerator } = (await import(TEXT)) as typeof import('../../bench/lib/data.js');
+    for (const size of [1, 100, 1023, 1024, 1025, 5000, 20_480]) {
+      const a = Buffer.alloc(size, 0x00);
+      const b = Buffer.alloc(size, 0xff);
+      new TextGenerator(3).fill(a);
+      new TextGenerator(3).fill(b);
+      expect(a.equals(b)).toBe(true);
+    }
   });
 
   it('generates the same data set from the same seed', async () => {
