@@ -25,7 +25,7 @@ function caseLabel(op: PorcelainCase, ctx: PorcelainContext): string {
     case 'restore-small':
       return `restore one small file (best of ${SMALL_FILE_ROUNDS})`;
     case 'restore-large':
-      return `restore one ${(ctx.data.binaries[0]?.size ?? 0) / MIB} MiB file (best of ${LARGE_FILE_ROUNDS})`;
+      return `restore one ${Number(((ctx.data.binaries[0]?.size ?? 0) / MIB).toFixed(2))} MiB file (best of ${LARGE_FILE_ROUNDS})`;
   }
 }
 
