@@ -46,12 +46,16 @@ export const ERROR_CODES = {
   OBJECT_MISSING: EXIT.integrity,
   OBJECT_CORRUPT: EXIT.integrity,
   FSCK_FAILED: EXIT.integrity,
+  RESTORE_INCOMPLETE: EXIT.integrity,
+  VERIFY_FAILED: EXIT.integrity,
   // filesystem (1)
   UNSAFE_PATH: EXIT.failed,
   TARGET_NOT_EMPTY: EXIT.failed,
   FILE_NOT_FOUND: EXIT.failed,
   IO_ERROR: EXIT.failed,
   UNSUPPORTED_FILE_TYPE: EXIT.failed,
+  UNSAVED_CHANGES: EXIT.failed,
+  RESTORE_FAILED: EXIT.failed,
   // process
   INTERRUPTED: EXIT.interrupted,
   INTERNAL: EXIT.internal,

@@ -1,22 +1,11 @@
-import { chmod, lstat, lutimes, mkdir, open, readdir, rename, rm, symlink, unlink, utimes } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { lstat, mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { StrataError, hasErrno } from '../errors/index.js';
 import { entryDisplayName, type TreeEntry } from '../format/tree.js';
-import { readContent } from '../store/file-content.js';
 import type { Repository } from '../store/repository.js';
-import { tempFileName } from '../store/process-identity.js';
 import { Semaphore } from '../util/concurrency.js';
 import { joinPath } from './buffer-path.js';
 import { peelToTree, resolveRevision } from './resolve-revision.js';
-
-/**
- * Milliseconds as the seconds node:fs expects. Node keeps whole microseconds of a fractional second
- * and truncates, so `123 / 1000` could come back as 122.999 ms; half a millisecond more makes the
- * stored millisecond read back exactly.
- */
-function seconds(ms: number): number {
-  return (ms + 0.5) / 1000;
-}
+import { ensureRealDirectory, setEntryMetadata, writeFileEntry, writeSymlinkEntry } from './write-entry.js';
 
 export interface CheckoutTreeOptions {
   repo: Repository;
@@ -83,51 +72,11 @@ export async function checkoutTree(options: CheckoutTreeOptions): Promise<Checko
     // A file or symlink in the way of a file is replaced atomically by the rename that follows.
   };
 
-  const writeFile = async (path: Buffer, dirPath: Buffer, entry: TreeEntry): Promise<void> => {
-    const temp = joinPath(dirPath, `.${tempFileName()}`);
-    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    let written = 0;
-    try {
-      for await (const chunk of readContent(repo.objects, entry.id)) {
-        await handle.write(chunk);
-        written += chunk.length;
-      }
-      if (written !== entry.size) {
-        throw new StrataError('OBJECT_CORRUPT', `${entryDisplayName(entry)}: content has ${written} bytes, the tree says ${entry.size}`, {
-          data: { id: entry.id },
-        });
-      }
-      await handle.chmod(entry.mode ?? 0o644);
-      await handle.utimes(seconds(entry.mtime), seconds(entry.mtime));
-    } catch (err) {
-      await handle.close().catch(() => undefined);
-      await unlink(temp).catch(() => undefined);
-      throw err;
-    }
-    await handle.close();
-    try {
-      await rename(temp, path);
-    } catch (err) {
-      await unlink(temp).catch(() => undefined);
-      throw err;
-    }
+  const writeFile = async (path: Buffer, dirPath: Buffer, entry: TreeEntry, rel: string): Promise<void> => {
+    const written = await writeFileEntry({ repo, dir: dirPath, path, entry: { id: entry.id, size: entry.size ?? 0, mode: entry.mode ?? 0o644, mtime: entry.mtime }, label: rel });
     totals.files++;
     totals.bytes += written;
     options.onProgress?.({ files: totals.files, bytes: totals.bytes });
-  };
-
-  const writeSymlink = async (path: Buffer, dirPath: Buffer, entry: TreeEntry): Promise<void> => {
-    const target = await repo.objects.readKind(entry.id, 'blob');
-    const temp = joinPath(dirPath, `.${tempFileName()}`);
-    await symlink(target.body, temp);
-    try {
-      await lutimes(temp, seconds(entry.mtime), seconds(entry.mtime));
-      await rename(temp, path);
-    } catch (err) {
-      await unlink(temp).catch(() => undefined);
-      throw err;
-    }
-    totals.symlinks++;
   };
 
   const writeDir = async (treeId: string, dirPath: Buffer, rel: string): Promise<void> => {
@@ -138,27 +87,18 @@ export async function checkoutTree(options: CheckoutTreeOptions): Promise<Checko
         const childRel = rel === '' ? entryDisplayName(entry) : `${rel}/${entryDisplayName(entry)}`;
         if (entry.type === 'directory') {
           await clearPath(path, childRel, true);
-          try {
-            await mkdir(path, 0o700);
-          } catch (err) {
-            if (!hasErrno(err, 'EEXIST')) throw err;
-          }
-          const st = await lstat(path);
-          if (!st.isDirectory()) {
-            throw new StrataError('UNSAFE_PATH', `${childRel} is not a real folder (a symlink or file appeared there); nothing is written through it`, {
-              data: { path: childRel },
-            });
-          }
+          await ensureRealDirectory(path, childRel);
           await writeDir(entry.id, path, childRel);
-          await chmod(path, entry.mode ?? 0o755);
-          await utimes(path, seconds(entry.mtime), seconds(entry.mtime));
+          await setEntryMetadata(path, 'directory', entry.mode ?? 0o755, entry.mtime, childRel);
           totals.directories++;
           return;
         }
         await io.run(async () => {
           await clearPath(path, childRel, false);
-          if (entry.type === 'symlink') await writeSymlink(path, dirPath, entry);
-          else await writeFile(path, dirPath, entry);
+          if (entry.type === 'symlink') {
+            await writeSymlinkEntry({ repo, dir: dirPath, path, entry });
+            totals.symlinks++;
+          } else await writeFile(path, dirPath, entry, childRel);
         });
       }),
     );

@@ -1,6 +1,9 @@
 /** The porcelain layer's commands, in the order `strata help porcelain` lists them. */
 import type { StrataCommand } from '../../plumbing/cli/index.js';
 import { snapshotCommand } from './snapshot.js';
+import { restoreCommand } from './restore.js';
+import { catCommand } from './cat.js';
+import { lsCommand } from './ls.js';
 import { statusCommand } from './status.js';
 import { logCommand } from './log.js';
 import { showCommand } from './show.js';
@@ -14,4 +17,4 @@ import { gcCommand } from './gc.js';
 import { checkCommand } from './check.js';
 import { unlockCommand } from './unlock.js';
 
-export const porcelainCommands: StrataCommand[] = [snapshotCommand, statusCommand, logCommand, showCommand, diffCommand, findCommand, tagCommand, branchCommand, statsCommand, forgetCommand, gcCommand, checkCommand, unlockCommand];
+export const porcelainCommands: StrataCommand[] = [snapshotCommand, restoreCommand, catCommand, lsCommand, statusCommand, logCommand, showCommand, diffCommand, findCommand, tagCommand, branchCommand, statsCommand, forgetCommand, gcCommand, checkCommand, unlockCommand];
