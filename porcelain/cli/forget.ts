@@ -3,7 +3,8 @@ import { defineCommand } from '../../plumbing/cli/index.js';
 import { forget, type ForgetVersion } from '../ops/forget.js';
 import type { RetentionPolicy } from '../core/retention.js';
 
-const count = z.number().int('must be a whole number').min(-1, 'must be -1 (every period) or more').optional();
+/** Checked by the retention core, whose messages name the option (`--keep-daily: 1.5 is not a count …`). */
+const count = z.union([z.number(), z.nan()]).optional();
 const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
 export const forgetCommand = defineCommand({

@@ -78,6 +78,8 @@ export async function forget(options: ForgetOptions): Promise<ForgetResult> {
       hint: 'for example `strata forget --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --dry-run`',
     });
   }
+  // Bad counts or durations are usage errors before anything is locked or read.
+  if (options.policy) applyRetentionPolicy({ versions: [], policy: options.policy, now: 0 });
   const run = () => decideAndForget(repo, options, explicit, dryRun);
   if (dryRun) return run();
   return withRepoLock({ repo, kind: 'exclusive', command: 'forget', waitMs: options.lockWaitMs ?? 0 }, run);
