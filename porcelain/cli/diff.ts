@@ -25,6 +25,10 @@ function sizeText(size: number | undefined, type: string | undefined): string {
   return type === 'symlink' ? `${base}, symlink` : type === 'executable' ? `${base}, executable` : base;
 }
 
+function plainSize(size: number | undefined, type: string | undefined): string {
+  return type === 'directory' ? 'folder' : formatBytes(size ?? 0);
+}
+
 /** One line of a diff: a status letter, the path, and sizes. */
 export function renderEntry(e: DiffEntry): string {
   const letter = STATUS_LETTERS[e.status];
@@ -37,10 +41,13 @@ export function renderEntry(e: DiffEntry): string {
     case 'renamed':
       return `${letter}  ${quotePath(e.oldPath ?? '')} -> ${quotePath(e.path)}  ${sizeText(e.newSize, e.newType)}`;
     case 'type-changed':
-      return `${letter}  ${quotePath(e.path)}  ${e.oldType} -> ${e.newType}, ${sizeText(e.oldSize, e.oldType)} -> ${sizeText(e.newSize, e.newType)}`;
+      return `${letter}  ${quotePath(e.path)}  ${e.oldType} -> ${e.newType}, ${plainSize(e.oldSize, e.oldType)} -> ${plainSize(e.newSize, e.newType)}`;
     case 'modified': {
       const parts: string[] = [];
-      if (e.contentChanged) parts.push(`${formatBytes(e.oldSize ?? 0)} -> ${formatBytes(e.newSize ?? 0)}`);
+      // Judged by metadata alone (status): the same size means only the modification time moved.
+      const unread = e.oldId === undefined || e.newId === undefined;
+      if (e.contentChanged && unread && e.oldSize === e.newSize) parts.push(`${formatBytes(e.newSize ?? 0)}, new modification time`);
+      else if (e.contentChanged) parts.push(`${formatBytes(e.oldSize ?? 0)} -> ${formatBytes(e.newSize ?? 0)}`);
       if (e.modeChanged && e.oldMode !== undefined && e.newMode !== undefined) parts.push(`mode ${octal(e.oldMode)} -> ${octal(e.newMode)}`);
       return `${letter}  ${path}  ${parts.join(', ')}`;
     }
