@@ -24,7 +24,9 @@ export const writeTreeCommand = defineCommand({
     });
     progress.done();
     if (result.warnings.some((w) => w.code !== 'SPECIAL_FILE')) ctx.setExitCode(EXIT.partial);
-    if (ctx.json) return ctx.printJson(result);
+    // reusedFiles is always 0 here (write-tree reads every file): the stable output leaves it out.
+    const { reusedFiles: _reused, ...json } = result;
+    if (ctx.json) return ctx.printJson(json);
     ctx.print(result.id);
   },
 });

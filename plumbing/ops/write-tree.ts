@@ -26,8 +26,10 @@ export interface WriteTreeProgress {
  * changed (nanosecond times, inode and device as decimal strings, exact beyond 2^53).
  */
 export interface ScannedFile {
-  /** Relative, `/`-separated. */
+  /** Relative, `/`-separated (`''` for the root folder). */
   path: string;
+  kind: 'file' | 'symlink' | 'directory';
+  /** Bytes for a file or symlink (its target's length); for a folder, the entries its tree holds. */
   size: number;
   mode: number;
   mtimeNs: string;
@@ -36,7 +38,7 @@ export interface ScannedFile {
   dev: string;
 }
 
-/** A file's stored content: its content id and size in bytes. */
+/** What an entry is stored as: its id (content, symlink target blob, or tree) and its size. */
 export interface StoredFile {
   id: string;
   size: number;
@@ -53,11 +55,12 @@ export interface WriteTreeOptions {
   /** Files processed at once (default 32). */
   concurrency?: number;
   /**
-   * Asked for each regular file before it is read: the stored content of a file known to be unchanged,
-   * or undefined to read it (the basis of incremental snapshots).
+   * Asked for each file and symlink before it is read, and for each folder whose entries were all
+   * reused (with `size` its entry count) before its tree is built: the stored id of an entry known to
+   * be unchanged, or undefined to read it (the basis of incremental snapshots).
    */
   reuse?: (file: ScannedFile) => StoredFile | undefined | Promise<StoredFile | undefined>;
-  /** Told of each regular file in the tree: its scan, its content, and whether it was reused unread. */
+  /** Told of each file, symlink and folder in the tree: its scan, its id, and whether it was reused. */
   onFile?: (file: ScannedFile, stored: StoredFile, reused: boolean) => void;
 }
 
@@ -81,13 +84,20 @@ export interface WriteTreeResult {
  */
 const READ_WHOLE_LIMIT = 1024 * 1024;
 
+/** An entry of a folder being stored, and whether it was reused unread. */
+interface Scanned {
+  entry: TreeEntry;
+  reused: boolean;
+}
+
 /** Times a file that changes while it is read is read again before it is left out. */
 const READ_ATTEMPTS = 3;
 
-function scannedFile(path: string, st: BigIntStats): ScannedFile {
+function scannedFile(path: string, st: BigIntStats, kind: ScannedFile['kind'] = 'file', size = Number(st.size)): ScannedFile {
   return {
     path,
-    size: Number(st.size),
+    kind,
+    size,
     mode: Number(st.mode & 0o7777n),
     mtimeNs: st.mtimeNs.toString(),
     ctimeNs: st.ctimeNs.toString(),
@@ -138,8 +148,11 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
   }
   if (!rootStat.isDirectory()) throw new StrataError('INVALID_ARGUMENT', `${options.dir} is not a folder`);
 
-  const pool = ObjectWorkerPool.start(repo);
+  // Workers start with the first file that has to be read (an unchanged folder needs none).
+  const lazy: { pool: ObjectWorkerPool | undefined | null } = { pool: null };
+  const workers = (): ObjectWorkerPool | undefined => (lazy.pool === null ? (lazy.pool = ObjectWorkerPool.start(repo)) : lazy.pool);
   const storeFile = async (path: Buffer, st: BigIntStats): Promise<{ id: string; size: number }> => {
+    const pool = workers();
     if (pool && st.size <= BigInt(READ_WHOLE_LIMIT)) {
       const r = await pool.storeFile(path);
       if (!r.ok) {
@@ -189,7 +202,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
     }
   };
 
-  const entryFor = async (path: Buffer, rel: string, name: Buffer): Promise<TreeEntry | undefined> => {
+  const entryFor = async (path: Buffer, rel: string, name: Buffer): Promise<Scanned | undefined> => {
     let st: BigIntStats;
     try {
       st = lstatSync(path, { bigint: true });
@@ -203,22 +216,35 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
       if (st.isDirectory()) {
         if (st.dev === repoStat.dev && st.ino === repoStat.ino) return undefined;
         if (options.exclude?.(rel, true)) return undefined;
-        const id = await storeDir(path, rel);
-        if (id === undefined) return undefined;
+        const dir = await storeDir(path, rel, st);
+        if (dir === undefined) return undefined;
         totals.directories++;
-        return { name, type: 'directory', id, mode: Number(st.mode & 0o7777n), mtime };
+        return { entry: { name, type: 'directory', id: dir.id, mode: Number(st.mode & 0o7777n), mtime }, reused: dir.reused };
       }
       if (options.exclude?.(rel, false)) return undefined;
       if (st.isSymbolicLink()) {
-        const target = readlinkSync(path, { encoding: 'buffer' });
-        const r = await repo.objects.writeBlob(target);
-        count({ newObjects: r.written ? 1 : 0, newStoredBytes: r.storedSize });
+        const scan = scannedFile(rel, st, 'symlink');
+        const offered = options.reuse?.(scan);
+        // An answer given at once is taken without a pause: a scan of unchanged files then runs depth
+        // first instead of starting every file of the tree before finishing any.
+        let stored = offered instanceof Promise ? await offered : offered;
+        const reused = stored !== undefined;
+        if (!stored) {
+          const target = readlinkSync(path, { encoding: 'buffer' });
+          const r = await repo.objects.writeBlob(target);
+          count({ newObjects: r.written ? 1 : 0, newStoredBytes: r.storedSize });
+          stored = { id: r.id, size: target.length };
+        }
+        options.onFile?.(scan, stored, reused);
         totals.symlinks++;
-        return { name, type: 'symlink', id: r.id, size: target.length, mtime };
+        return { entry: { name, type: 'symlink', id: stored.id, size: stored.size, mtime }, reused };
       }
       if (st.isFile()) {
         let scan = scannedFile(rel, st);
-        let stored = options.reuse ? await options.reuse(scan) : undefined;
+        const offered = options.reuse?.(scan);
+        // An answer given at once is taken without a pause: a scan of unchanged files then runs depth
+        // first instead of starting every file of the tree before finishing any.
+        let stored = offered instanceof Promise ? await offered : offered;
         const reused = stored !== undefined;
         if (stored) totals.reusedFiles++;
         else {
@@ -235,7 +261,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
         totals.bytes += stored.size;
         options.onProgress?.({ files: totals.files, bytes: totals.bytes });
         const mode = Number(st.mode & 0o7777n);
-        return { name, type: mode & 0o100 ? 'executable' : 'file', id: stored.id, size: stored.size, mode, mtime: mtimeOf(st) };
+        return { entry: { name, type: mode & 0o100 ? 'executable' : 'file', id: stored.id, size: stored.size, mode, mtime: mtimeOf(st) }, reused };
       }
       warn({ code: 'SPECIAL_FILE', path: rel, message: `skipped ${rel}: sockets, FIFOs and devices are not stored` });
       return undefined;
@@ -247,7 +273,11 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
     }
   };
 
-  const storeDir = async (path: Buffer, rel: string): Promise<string | undefined> => {
+  /**
+   * Stores a folder's tree; a folder whose entries were all reused, and whose own metadata the reuse
+   * hook recognises, is reused whole without building its tree again.
+   */
+  const storeDir = async (path: Buffer, rel: string, st: BigIntStats): Promise<{ id: string; reused: boolean } | undefined> => {
     let names: Buffer[];
     try {
       names = readdirSync(path, { encoding: 'buffer' });
@@ -255,22 +285,33 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
       warn({ code: 'UNREADABLE', path: rel || '.', message: `cannot read folder ${rel || '.'}: ${(err as Error).message}` });
       return undefined;
     }
-    const entries = await Promise.all(
+    const scanned = await Promise.all(
       names.map((name) => {
         const childRel = rel === '' ? name.toString('utf8') : `${rel}/${name.toString('utf8')}`;
         return entryFor(joinPath(path, name), childRel, name);
       }),
     );
-    const r = await repo.objects.writeTree(entries.filter((e): e is TreeEntry => e !== undefined));
+    const kept = scanned.filter((e): e is Scanned => e !== undefined);
+    const scan = scannedFile(rel, st, 'directory', kept.length);
+    if (options.reuse && kept.every((e) => e.reused)) {
+      const offered = options.reuse(scan);
+      const stored = offered instanceof Promise ? await offered : offered;
+      if (stored) {
+        options.onFile?.(scan, stored, true);
+        return { id: stored.id, reused: true };
+      }
+    }
+    const r = await repo.objects.writeTree(kept.map((e) => e.entry));
     count({ newObjects: r.written ? 1 : 0, newStoredBytes: r.storedSize });
-    return r.id;
+    options.onFile?.(scan, { id: r.id, size: kept.length }, false);
+    return { id: r.id, reused: false };
   };
 
   let id: string | undefined;
   try {
-    id = await storeDir(Buffer.from(options.dir), '');
+    id = (await storeDir(Buffer.from(options.dir), '', lstatSync(options.dir, { bigint: true })))?.id;
   } finally {
-    await pool?.close();
+    await lazy.pool?.close();
   }
   if (id === undefined) {
     throw new StrataError('IO_ERROR', `cannot read folder ${options.dir}`, { data: { warnings } });

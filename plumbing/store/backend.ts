@@ -38,6 +38,8 @@ export interface StorageBackend {
   /** Stores the compressed bytes under `id` unless present; never exposes a partial object. True if written. */
   writeObjectIfAbsent(id: string, stored: Uint8Array): Promise<boolean>;
   hasObject(id: string): Promise<boolean>;
+  /** hasObject without waiting, for backends where that is cheap (a local disk); absent otherwise. */
+  hasObjectSync?(id: string): boolean;
   /**
    * When the object is stored, marks it as just used (so prune's grace period protects an object a
    * writer is about to name again) and returns true; returns false when it is absent.

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StrataError, hasErrno } from '../errors/index.js';
@@ -128,6 +128,33 @@ export class LocalBackend implements StorageBackend {
       return buf.subarray(0, readSync(fd, buf, 0, length, 0));
     } finally {
       closeSync(fd);
+    }
+  }
+
+  /** The known set of a fan-out folder, loaded now if it is not yet (a synchronous readdir). */
+  private knownSetSync(fan: string): Set<string> {
+    let set = this.known.get(fan);
+    if (set) return set;
+    try {
+      set = new Set(readdirSync(join(this.root, LAYOUT.objects, fan)).filter((n) => OBJECT_NAME.test(n)).map((n) => fan + n));
+    } catch (err) {
+      if (!hasErrno(err, 'ENOENT')) throw err;
+      set = new Set<string>();
+    }
+    this.known.set(fan, set);
+    return set;
+  }
+
+  /** hasObject without waiting (a local disk answers from its listing of the fan-out folder). */
+  hasObjectSync(id: string): boolean {
+    const set = this.knownSetSync(id.slice(0, 2));
+    if (set.has(id)) return true;
+    try {
+      statSync(this.objectPath(id));
+      set.add(id);
+      return true;
+    } catch {
+      return false;
     }
   }
 

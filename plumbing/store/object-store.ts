@@ -68,6 +68,11 @@ export class ObjectStore {
     return this.backend.hasObject(id);
   }
 
+  /** `has` without waiting where the backend can answer so (undefined where it cannot). */
+  hasSync(id: ObjectId): boolean | undefined {
+    return this.backend.hasObjectSync?.(id);
+  }
+
   /** Reads, inflates and verifies an object's id; throws OBJECT_MISSING or OBJECT_CORRUPT. */
   async readRaw(id: ObjectId): Promise<RawObject> {
     const stored = await this.backend.readObject(id);

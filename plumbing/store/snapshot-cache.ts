@@ -14,14 +14,42 @@ import type { Repository } from './repository.js';
 
 export const CACHE_DIR = 'cache';
 
-/** [size, mode, mtimeNs, ctimeNs, ino, dev, content id] */
-const Entry = z.tuple([z.number(), z.number(), z.string(), z.string(), z.string(), z.string(), z.string().regex(/^[0-9a-f]{64}$/)]);
-type Entry = z.infer<typeof Entry>;
-const CacheJson = z.object({ cacheVersion: z.literal(1), source: z.string(), files: z.record(z.string(), Entry) });
+/** [size, kind and mode, mtimeNs, ctimeNs, ino, dev, id] */
+type Entry = [number, number, string, string, string, string, string];
+/**
+ * The envelope is checked when the cache is read; each entry when it is used (a malformed one is a
+ * miss), so that loading a cache of a large folder does not validate every entry up front.
+ */
+const CacheJson = z.object({ cacheVersion: z.literal(2), source: z.string(), files: z.record(z.string(), z.unknown()) });
+const ID = /^[0-9a-f]{64}$/;
+
+function isEntry(value: unknown): value is Entry {
+  return (
+    Array.isArray(value) &&
+    value.length === 7 &&
+    typeof value[0] === 'number' &&
+    typeof value[1] === 'number' &&
+    typeof value[2] === 'string' &&
+    typeof value[3] === 'string' &&
+    typeof value[4] === 'string' &&
+    typeof value[5] === 'string' &&
+    typeof value[6] === 'string' &&
+    ID.test(value[6])
+  );
+}
+
+/** The file-type bits a cache entry keeps with the mode, so a file never matches a symlink or folder. */
+const KIND_BITS = { file: 0o100000, symlink: 0o120000, directory: 0o040000 } as const;
+
+/** a < b for non-negative decimal strings without leading zeros. */
+function decimalLess(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
 
 /** The metadata a cache entry is keyed on (as write-tree's ScannedFile has it). */
 export interface CachedFileStat {
   path: string;
+  kind: 'file' | 'symlink' | 'directory';
   size: number;
   mode: number;
   mtimeNs: string;
@@ -42,14 +70,14 @@ export class SnapshotCache {
   private constructor(
     private readonly path: string,
     private readonly source: string,
-    private readonly previous: Map<string, Entry>,
+    private readonly previous: Map<string, unknown>,
   ) {}
 
   /** The cache of `source` (an absolute folder) for `key` (a branch); empty when absent or unreadable. */
   static load(repo: Repository, source: string, key: string): SnapshotCache {
     const name = createHash('sha256').update(`${source}\0${key}`).digest('hex').slice(0, 32);
     const path = join(repo.root, CACHE_DIR, `snapshot-${name}.json`);
-    let previous = new Map<string, Entry>();
+    let previous = new Map<string, unknown>();
     try {
       const parsed = CacheJson.safeParse(JSON.parse(readFileSync(path, 'utf8')));
       if (parsed.success && parsed.data.source === source) previous = new Map(Object.entries(parsed.data.files));
@@ -64,28 +92,49 @@ export class SnapshotCache {
     return this.previous.size;
   }
 
-  /** Their bytes. */
+  /** The bytes of the files (not folders) remembered. */
   get bytes(): number {
     let total = 0;
-    for (const e of this.previous.values()) total += e[0];
+    for (const e of this.previous.values()) if (isEntry(e) && (e[1] & 0o170000) === KIND_BITS.file) total += e[0];
     return total;
   }
 
   /** The content id remembered for a file whose metadata is unchanged, else undefined. */
   lookup(file: CachedFileStat): string | undefined {
     const e = this.previous.get(file.path);
-    if (!e) return undefined;
+    if (!isEntry(e)) return undefined;
     const [size, mode, mtimeNs, ctimeNs, ino, dev, id] = e;
-    if (size !== file.size || mode !== file.mode || mtimeNs !== file.mtimeNs || ctimeNs !== file.ctimeNs || ino !== file.ino || dev !== file.dev) {
+    if (
+      size !== file.size ||
+      mode !== (file.mode | KIND_BITS[file.kind]) ||
+      mtimeNs !== file.mtimeNs ||
+      ctimeNs !== file.ctimeNs ||
+      ino !== file.ino ||
+      dev !== file.dev
+    ) {
       return undefined;
     }
+    // Still true next time: keep the entry as it is.
+    this.next.set(file.path, e);
     return id;
   }
 
-  /** Remembers a file for the next snapshot (unless it changed too close to `scanStartNs`). */
-  record(file: CachedFileStat, id: string, scanStartNs: bigint): void {
-    if (BigInt(file.mtimeNs) >= scanStartNs - RACY_WINDOW_NS || BigInt(file.ctimeNs) >= scanStartNs - RACY_WINDOW_NS) return;
-    this.next.set(file.path, [file.size, file.mode, file.mtimeNs, file.ctimeNs, file.ino, file.dev, id]);
+  /**
+   * Remembers an entry for the next snapshot, unless it changed too close to the scan (`recentNs`:
+   * the scan's start less the window, as a decimal string) for its metadata to prove anything.
+   */
+  record(file: CachedFileStat, id: string, recentNs: string): void {
+    if (!decimalLess(file.mtimeNs, recentNs) || !decimalLess(file.ctimeNs, recentNs)) {
+      this.next.delete(file.path);
+      return;
+    }
+    this.next.set(file.path, [file.size, file.mode | KIND_BITS[file.kind], file.mtimeNs, file.ctimeNs, file.ino, file.dev, id]);
+  }
+
+  /** The threshold `record` takes for a scan that started at `scanStartMs`. */
+  static recentThreshold(scanStartMs: number): string {
+    const ns = BigInt(scanStartMs) * 1_000_000n - RACY_WINDOW_NS;
+    return (ns < 0n ? 0n : ns).toString();
   }
 
   /** Writes what was recorded (atomically: a temporary file renamed over the old cache). */
@@ -93,7 +142,7 @@ export class SnapshotCache {
     const dir = join(this.path, '..');
     mkdirSync(dir, { recursive: true });
     const temp = join(dir, tempFileName());
-    writeFileSync(temp, JSON.stringify({ cacheVersion: 1, source: this.source, files: Object.fromEntries(this.next) }));
+    writeFileSync(temp, JSON.stringify({ cacheVersion: 2, source: this.source, files: Object.fromEntries(this.next) }));
     try {
       renameSync(temp, this.path);
     } catch (err) {

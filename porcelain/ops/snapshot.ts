@@ -95,7 +95,7 @@ export async function snapshot(options: SnapshotOptions): Promise<SnapshotResult
 
   return withRepoLock({ repo, kind: 'shared', command: 'snapshot', waitMs: options.lockWaitMs ?? 0 }, async () => {
     const cache = SnapshotCache.load(repo, source, branch);
-    const scanStartNs = BigInt(repo.clock.now()) * 1_000_000n;
+    const recentNs = SnapshotCache.recentThreshold(repo.clock.now());
     const expected = { files: cache.size, bytes: cache.bytes };
     const exclude = createIgnoreFilter({ root: source, patterns: [...(repo.config.ignore ?? []), ...(options.exclude ?? [])] });
     const tree = await writeTree({
@@ -104,13 +104,19 @@ export async function snapshot(options: SnapshotOptions): Promise<SnapshotResult
       exclude,
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       onProgress: (p) => options.onProgress?.({ files: p.files, bytes: p.bytes, expectedFiles: expected.files, expectedBytes: expected.bytes }),
-      reuse: async (file) => {
+      reuse: (file) => {
         if (options.rescan) return undefined;
         const id = cache.lookup(file);
+        if (id === undefined) return undefined;
         // The cache is never trusted over the objects: an id whose object is gone is read again.
-        return id !== undefined && (await repo.objects.has(id)) ? { id, size: file.size } : undefined;
+        const present = repo.objects.hasSync(id);
+        if (present !== undefined) return present ? { id, size: file.size } : undefined;
+        return repo.objects.has(id).then((has) => (has ? { id, size: file.size } : undefined));
       },
-      onFile: (file, stored) => cache.record(file, stored.id, scanStartNs),
+      onFile: (file, stored, reused) => {
+        // An entry reused from the cache is already kept as it was (by `lookup`).
+        if (!reused) cache.record(file, stored.id, recentNs);
+      },
     });
 
     const meta = { host: hostname(), source, ...(options.meta ?? {}) };
