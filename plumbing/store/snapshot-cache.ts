@@ -66,6 +66,8 @@ const RACY_WINDOW_NS = 2_000_000_000n;
 
 export class SnapshotCache {
   private readonly next = new Map<string, Entry>();
+  /** Files and symlinks of the last scan by device and inode, built on the first miss by path. */
+  private byInode: Map<string, Entry> | undefined;
 
   private constructor(
     private readonly path: string,
@@ -101,8 +103,10 @@ export class SnapshotCache {
 
   /** The content id remembered for a file whose metadata is unchanged, else undefined. */
   lookup(file: CachedFileStat): string | undefined {
-    const e = this.previous.get(file.path);
-    if (!isEntry(e)) return undefined;
+    const atPath = this.previous.get(file.path);
+    // A file that moved (its folder was renamed) keeps its inode and times: found by inode instead.
+    const e = isEntry(atPath) ? atPath : file.kind === 'directory' ? undefined : this.inodeIndex().get(`${file.dev}:${file.ino}`);
+    if (!e) return undefined;
     const [size, mode, mtimeNs, ctimeNs, ino, dev, id] = e;
     if (
       size !== file.size ||
@@ -117,6 +121,16 @@ export class SnapshotCache {
     // Still true next time: keep the entry as it is.
     this.next.set(file.path, e);
     return id;
+  }
+
+  private inodeIndex(): Map<string, Entry> {
+    if (!this.byInode) {
+      this.byInode = new Map();
+      for (const e of this.previous.values()) {
+        if (isEntry(e) && (e[1] & 0o170000) !== KIND_BITS.directory) this.byInode.set(`${e[5]}:${e[4]}`, e);
+      }
+    }
+    return this.byInode;
   }
 
   /**

@@ -3,7 +3,7 @@
  * versions, branches and metadata, warnings and exit codes, progress and JSON output, locks.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOk, describeResult, initRepo, makeTempDir, parseErrorLine, runCli, runCliAsync, startCli } from '../helpers/cli.js';
@@ -235,6 +235,13 @@ describe('snapshot: incremental', () => {
 
     // --rescan reads everything.
     expect(snap(dir, ['--rescan']).reusedFiles).toBe(0);
+
+    // A renamed folder: its files keep their inodes and times, so none of them is read again.
+    renameSync(join(dir, 'd2'), join(dir, 'd2-moved'));
+    const moved = snap(dir);
+    expect(moved.reusedFiles).toBe(40);
+    expect(listing(dir)).toContain('file d2-moved/f2.txt');
+    expect(listing(dir)).not.toContain('file d2/f2.txt');
   });
 
   it('a deleted cache only means files are read again', () => {
