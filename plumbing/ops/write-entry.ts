@@ -5,7 +5,7 @@
  * rather than written through); metadata is set through a handle opened without following symlinks.
  * Callers check every folder they write into with `ensureRealDirectory` first.
  */
-import { constants } from 'node:fs';
+import { closeSync, constants, fchmodSync, futimesSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { chmod, lstat, lutimes, mkdir, open, rename, symlink, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { StrataError, hasErrno } from '../errors/index.js';
 import type { ObjectId } from '../format/object-id.js';
@@ -25,6 +25,36 @@ export function fsSeconds(ms: number): number {
 
 /** Content is written in blocks of at least this many bytes (fewer, larger system calls). */
 const WRITE_BLOCK = 8 * 1024 * 1024;
+
+/**
+ * Files up to this size are read and written with synchronous calls where the store reads
+ * synchronously (a local disk): for a small file a thread-pool round trip per call costs more than
+ * the call itself.
+ */
+const SYNC_WRITE_LIMIT = 256 * 1024;
+
+/**
+ * Temporary files being written. Removed when the process exits before they are renamed into place
+ * (a SIGINT ends the process with process.exit), so an interrupted restore leaves no stray files.
+ */
+const pendingTemps = new Set<Buffer>();
+let exitHookInstalled = false;
+
+function trackTemp(path: Buffer): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const temp of pendingTemps) {
+        try {
+          unlinkSync(temp);
+        } catch {
+          // already gone
+        }
+      }
+    });
+  }
+  pendingTemps.add(path);
+}
 
 export interface FileEntryToWrite {
   /** The file object (a blob or a chunk list). */
@@ -63,7 +93,57 @@ async function writeAll(handle: FileHandle, blocks: Buffer[]): Promise<void> {
 export async function writeFileEntry(options: WriteFileEntryOptions): Promise<number> {
   const { repo, entry } = options;
   const temp = joinPath(options.dir, `.${tempFileName()}`);
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  if (entry.size <= SYNC_WRITE_LIMIT && repo.objects.readsSync) {
+    const raw = repo.objects.readRawSync(entry.id);
+    if (raw?.kind === 'blob') return writeSmallFile(options, temp, raw.body);
+  }
+  trackTemp(temp);
+  try {
+    return await writeLargeFile(options, temp);
+  } finally {
+    pendingTemps.delete(temp);
+  }
+}
+
+const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/** A file whose content is one blob already read and verified: written with synchronous calls. */
+function writeSmallFile(options: WriteFileEntryOptions, temp: Buffer, body: Buffer): number {
+  const { entry } = options;
+  if (body.length !== entry.size) {
+    throw new StrataError('OBJECT_CORRUPT', `${options.label}: the content of ${entry.id} does not have the ${entry.size} bytes the tree records`, {
+      data: { id: entry.id, path: options.label },
+    });
+  }
+  const fd = openSync(temp, TEMP_FLAGS, 0o600);
+  trackTemp(temp);
+  try {
+    try {
+      for (let off = 0; off < body.length; ) off += writeSync(fd, body, off, body.length - off);
+      fchmodSync(fd, entry.mode);
+      futimesSync(fd, fsSeconds(entry.mtime), fsSeconds(entry.mtime));
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, options.path);
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never created, or already gone
+    }
+    throw err;
+  } finally {
+    pendingTemps.delete(temp);
+  }
+  options.onBytes?.(body.length);
+  return body.length;
+}
+
+/** A file streamed object by object: one block is written while the next is read. */
+async function writeLargeFile(options: WriteFileEntryOptions, temp: Buffer): Promise<number> {
+  const { repo, entry } = options;
+  const handle = await open(temp, TEMP_FLAGS, 0o600);
   let written = 0;
   // One block is written while the next is read (inflated and verified), so reading and writing overlap.
   let inFlight: Promise<void> | undefined;
