@@ -380,6 +380,7 @@ describe('history of one project', () => {
         [v1, 'art/hero.psd'],
         [v1, 'art/old.png'],
       ]);
+      expect(matches[2]?.id).toMatch(HEX64);
       expect(matches[0]).toEqual({
         version: v3,
         time: expect.any(Number),
@@ -387,7 +388,8 @@ describe('history of one project', () => {
         path: 'art/hero-v2.psd',
         type: 'file',
         size: 3000,
-        id: matches[3] === undefined ? '' : (matches[2] as { id: string }).id,
+        // Renamed, not edited: the same content id as art/hero.psd in the first version.
+        id: (matches[2] as { id: string }).id,
         mode: 0o644,
         mtime: expect.any(Number),
       });
@@ -433,12 +435,23 @@ describe('history of one project', () => {
       ]);
     });
 
-    it('no match says so; a malformed pattern is a usage error', async () => {
-      const [none, empty] = await Promise.all([run(['find', '*.blend']), run(['find', '/'])]);
+    it('no match says so; a malformed pattern is a usage error; no pattern backtracks for long', async () => {
+      const [none, empty, backwards, slashes, slow] = await Promise.all([
+        run(['find', '*.blend']),
+        run(['find', '/']),
+        run(['find', '[z-a]*']),
+        run(['find', 'art//x']),
+        run(['find', '**/**/**/*a*a*a*a*a*a*a*a*a*a*z', '--json']),
+      ]);
       expect(none.code).toBe(0);
       expect(none.stdout).toBe('no version holds a path matching "*.blend" (3 versions searched)\n');
-      expect(empty.code).toBe(2);
-      expect(errorOf(empty)?.code).toBe('INVALID_ARGUMENT');
+      for (const bad of [empty, backwards, slashes]) {
+        expect(bad.code).toBe(2);
+        expect(errorOf(bad)?.code).toBe('INVALID_ARGUMENT');
+      }
+      expect(errorOf(backwards)?.message).toContain('runs backwards');
+      expect(slow.code).toBe(0);
+      expect(JSON.parse(slow.stdout)).toEqual([]);
     });
   });
 });
