@@ -4,7 +4,8 @@ import { listLocks, unlock, type LockEntry } from '../ops/unlock.js';
 
 function describe(lock: LockEntry): string {
   const state = lock.stale ? 'stale' : lock.kind === 'unknown' ? 'unreadable' : 'live';
-  const what = lock.scope === 'ref' ? 'ref lock' : `${lock.kind} lock${lock.command ? ` of ${lock.command}` : ''}`;
+  const what =
+    lock.scope === 'ref' ? 'ref lock' : lock.kind === 'unknown' ? (lock.stale ? 'unreadable lock' : 'lock') : `${lock.kind} lock${lock.command ? ` of ${lock.command}` : ''}`;
   const holder = lock.pid === undefined ? '' : ` (process ${lock.pid} on ${lock.host ?? '?'}${lock.time === undefined ? '' : `, since ${new Date(lock.time).toISOString()}`})`;
   return `${state} ${what}${holder}: ${lock.path}`;
 }

@@ -113,7 +113,8 @@ async function decideAndForget(repo: Repository, options: ForgetOptions, explici
       const { id } = await resolveRevision(repo, rev);
       const c = candidates.find((v) => v.id === id);
       if (!c) {
-        throw new StrataError('INVALID_ARGUMENT', `${rev} (${id.slice(0, 12)}) is not a version kept by refs/versions/${options.branch === undefined ? '' : ` on branch ${options.branch}`}`, {
+        const where = options.branch === undefined ? '' : ` in the history of branch ${options.branch}`;
+        throw new StrataError('INVALID_ARGUMENT', `${rev} (${id.slice(0, 12)}) is not a version kept by a refs/versions/ ref${where}`, {
           data: { rev, id },
         });
       }

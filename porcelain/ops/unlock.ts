@@ -17,7 +17,10 @@ export interface LockEntry {
   scope: 'repository' | 'ref';
   /** Its path relative to the repository folder. */
   path: string;
-  /** shared or exclusive for a repository lock; unknown when its content cannot be parsed. */
+  /**
+   * shared or exclusive for a repository lock; unknown when its content cannot be parsed (then the
+   * holder comes from the file name).
+   */
   kind: 'shared' | 'exclusive' | 'ref' | 'unknown';
   pid?: number;
   host?: string;
@@ -44,7 +47,26 @@ export interface UnlockResult {
   remaining: LockEntry[];
 }
 
+/**
+ * A repository lock file is named `<host>.<pid>.<counter>.<random>.json`, so the holder of a lock whose
+ * content cannot be read (its process was killed between creating and writing it) is still known.
+ */
+function holderFromName(file: string): { host: string; pid: number } | undefined {
+  const m = /^(.+)\.(\d+)\.\d+\.[0-9a-f]{8}\.json$/.exec(file);
+  return m ? { host: m[1] as string, pid: Number(m[2]) } : undefined;
+}
+
 function fromRepoLock(lock: RepoLockInfo): LockEntry {
+  if (lock.kind === 'unknown') {
+    const holder = holderFromName(lock.file);
+    return {
+      scope: 'repository',
+      path: `${LOCKS_DIR}/${lock.file}`,
+      kind: 'unknown',
+      ...(holder ?? {}),
+      stale: holder !== undefined && holder.host === safeHostname() && !isProcessAlive(holder.pid),
+    };
+  }
   return {
     scope: 'repository',
     path: `${LOCKS_DIR}/${lock.file}`,
@@ -118,7 +140,9 @@ export function unlock(options: UnlockOptions): UnlockResult {
     return { dryRun, removed: locks.filter(chosen), remaining: locks.filter((l) => !chosen(l)) };
   }
   const removed = removeRepoLocks(repo, { all }).map(fromRepoLock);
-  for (const lock of refLocks(repo).filter(chosen)) {
+  // Unreadable lock files of processes that are gone (plumbing only knows the holder of a readable one).
+  const unreadable = listRepoLocks(repo).map(fromRepoLock).filter((l) => l.kind === 'unknown' && chosen(l));
+  for (const lock of [...unreadable, ...refLocks(repo).filter(chosen)]) {
     try {
       unlinkSync(join(repo.root, lock.path));
       removed.push(lock);

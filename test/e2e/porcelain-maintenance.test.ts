@@ -154,6 +154,9 @@ describe('forget, gc, stats and check on a history spread over time', () => {
     expect(tagged.code).toBe(2);
     expect(tagged.stderr).toMatch(/refs\/tags\/release names it/);
     expect(run('forget', 'refs/heads/nothing').code).toBe(1);
+    const tree = run('forget', `${v.v3!.id}:`);
+    expect(tree.code).toBe(2);
+    expect(tree.stderr).toMatch(/^error\[INVALID_ARGUMENT\]: .* is not a version kept by a refs\/versions\/ ref/);
   });
 
   it('forget --keep-monthly 2 keeps the newest version of the last two months, milestones and tagged versions', () => {
@@ -521,16 +524,22 @@ describe('unlock', () => {
     writeFileSync(join(repo, foreign), JSON.stringify({ kind: 'exclusive', pid: 4242, host: 'other-machine', time: Date.parse('2024-05-01T11:00:00Z'), command: 'gc' }));
     mkdirSync(join(repo, 'refs', 'heads'), { recursive: true });
     writeFileSync(join(repo, 'refs/heads/main.lock'), JSON.stringify({ pid: dead, host: HOST, time: 1 }));
+    // A lock file created but never written (its process was killed in between): its name says whose.
+    const empty = `locks/${HOST}.${dead}.2.0000cccc.json`;
+    writeFileSync(join(repo, empty), '');
 
     const listed = okJson(['unlock', '--list', '--repo', repo]).locks;
     expect(listed).toEqual([
       ...[
         { scope: 'repository', path: stale, kind: 'shared', pid: dead, host: HOST, time: Date.parse('2024-05-01T10:00:00Z'), command: 'snapshot', stale: true },
         { scope: 'repository', path: foreign, kind: 'exclusive', pid: 4242, host: 'other-machine', time: Date.parse('2024-05-01T11:00:00Z'), command: 'gc', stale: false },
+        { scope: 'repository', path: empty, kind: 'unknown', host: HOST, pid: dead, stale: true },
       ].sort((x, y) => (x.path < y.path ? -1 : 1)),
       { scope: 'ref', path: 'refs/heads/main.lock', kind: 'ref', pid: dead, host: HOST, time: 1, stale: true },
     ]);
-    expect(out('unlock', '--list')).toContain(`stale shared lock of snapshot (process ${dead} on ${HOST}, since 2024-05-01T10:00:00.000Z): ${stale}`);
+    const text0 = out('unlock', '--list');
+    expect(text0).toContain(`stale shared lock of snapshot (process ${dead} on ${HOST}, since 2024-05-01T10:00:00.000Z): ${stale}`);
+    expect(text0).toContain(`stale unreadable lock (process ${dead} on ${HOST}): ${empty}`);
 
     const blocked = run('gc');
     expect(blocked.code).toBe(11);
@@ -543,7 +552,8 @@ describe('unlock', () => {
     expect(existsSync(join(repo, stale))).toBe(true);
 
     const removed = okJson(['unlock', '--repo', repo]);
-    expect(removed.removed.map((l: any) => l.path)).toEqual([stale, 'refs/heads/main.lock']);
+    expect(removed.removed.map((l: any) => l.path)).toEqual([stale, empty, 'refs/heads/main.lock']);
+    expect(existsSync(join(repo, empty))).toBe(false);
     expect(removed.remaining.map((l: any) => l.path)).toEqual([foreign]);
     expect(existsSync(join(repo, stale))).toBe(false);
     expect(existsSync(join(repo, 'refs/heads/main.lock'))).toBe(false);

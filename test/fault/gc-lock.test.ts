@@ -6,7 +6,7 @@
  * `strata unlock` clears it, after which gc runs and the repository checks clean.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +72,14 @@ async function holdLock(repo: string, kind: 'shared' | 'exclusive', command: str
       await exited;
     },
   };
+}
+
+function isWritten(path: string): boolean {
+  try {
+    return typeof JSON.parse(readFileSync(path, 'utf8')).pid === 'number';
+  } catch {
+    return false;
+  }
 }
 
 function lockFiles(repo: string): string[] {
@@ -208,7 +216,8 @@ describe('a lock left by a killed process', () => {
       const before = new Set(lockFiles(repo));
       const snap = startCli(['snapshot', work, '--rescan', '--repo', repo]);
       while (snap.child.exitCode === null && snap.child.signalCode === null) {
-        if (lockFiles(repo).some((f) => !before.has(f))) {
+        // Stop it once its lock file is written (not between creating and writing it).
+        if (lockFiles(repo).some((f) => !before.has(f) && isWritten(join(repo, 'locks', f)))) {
           snap.kill('SIGSTOP');
           stopped = snap;
           break;
