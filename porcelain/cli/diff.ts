@@ -2,14 +2,15 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { EXIT, REPO_DIR_NAME, type Repository, type ScanWarning } from '../../plumbing/index.js';
 import { defineCommand, formatBytes, type CliContext } from '../../plumbing/cli/index.js';
+import { quotePath } from '../core/quote-path.js';
 import { STATUS_LETTERS, type DiffEntry, type DiffSummary } from '../core/tree-diff.js';
 import { diffVersions, diffWorkingFolder } from '../ops/diff.js';
 import { shortId } from './log.js';
 import { sourceFolder } from './source-folder.js';
 
-/** A path as one line can show it: quoted (JSON style) when it holds control characters or edge spaces. */
-export function quotePath(path: string): string {
-  return /[\x00-\x1f\x7f"\\]|^\s|\s$/.test(path) ? JSON.stringify(path) : path;
+/** A path as one line shows it: its bytes (rawPath) when they are not UTF-8, quoted when not printable. */
+export function pathText(path: string | undefined, rawPath?: string): string {
+  return quotePath(rawPath === undefined ? (path ?? '') : Buffer.from(rawPath, 'base64'));
 }
 
 const octal = (mode: number): string => mode.toString(8).padStart(4, '0');
@@ -32,16 +33,16 @@ function plainSize(size: number | undefined, type: string | undefined): string {
 /** One line of a diff: a status letter, the path, and sizes. */
 export function renderEntry(e: DiffEntry): string {
   const letter = STATUS_LETTERS[e.status];
-  const path = quotePath(e.path) + (e.newType === 'directory' || (e.status === 'deleted' && e.oldType === 'directory') ? '/' : '');
+  const path = pathText(e.path, e.rawPath) + (e.newType === 'directory' || (e.status === 'deleted' && e.oldType === 'directory') ? '/' : '');
   switch (e.status) {
     case 'added':
       return `${letter}  ${path}  ${sizeText(e.newSize, e.newType)}`;
     case 'deleted':
       return `${letter}  ${path}  ${sizeText(e.oldSize, e.oldType)}`;
     case 'renamed':
-      return `${letter}  ${quotePath(e.oldPath ?? '')} -> ${quotePath(e.path)}  ${sizeText(e.newSize, e.newType)}`;
+      return `${letter}  ${pathText(e.oldPath, e.rawOldPath)} -> ${pathText(e.path, e.rawPath)}  ${sizeText(e.newSize, e.newType)}`;
     case 'type-changed':
-      return `${letter}  ${quotePath(e.path)}  ${e.oldType} -> ${e.newType}, ${plainSize(e.oldSize, e.oldType)} -> ${plainSize(e.newSize, e.newType)}`;
+      return `${letter}  ${pathText(e.path, e.rawPath)}  ${e.oldType} -> ${e.newType}, ${plainSize(e.oldSize, e.oldType)} -> ${plainSize(e.newSize, e.newType)}`;
     case 'modified': {
       const parts: string[] = [];
       // Judged by metadata alone (status): the same size means only the modification time moved.

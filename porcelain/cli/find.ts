@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, formatBytes } from '../../plumbing/cli/index.js';
 import { findPaths, type FindMatch, type FindResult } from '../ops/find.js';
-import { quotePath } from './diff.js';
+import { pathText } from './diff.js';
 import { formatTime, shortId } from './log.js';
 
 interface Shown {
@@ -69,7 +69,7 @@ export const findCommand = defineCommand({
         const size = m.type === 'directory' ? 'folder' : formatBytes(m.size ?? 0);
         const later = unchangedLater > 0 ? `  (unchanged in ${unchangedLater} later version${unchangedLater === 1 ? '' : 's'})` : '';
         const kind = m.type === 'symlink' ? '  (symlink)' : '';
-        lines.push(`  ${size.padStart(10)}  ${shortId(m.id)}  ${quotePath(m.path)}${m.type === 'directory' ? '/' : ''}${kind}${later}`);
+        lines.push(`  ${size.padStart(10)}  ${shortId(m.id)}  ${pathText(m.path, m.rawPath)}${m.type === 'directory' ? '/' : ''}${kind}${later}`);
       }
     }
     lines.push(`${r.matches.length} match${r.matches.length === 1 ? '' : 'es'} in ${r.versionsMatched} of ${r.versionsSearched} version${r.versionsSearched === 1 ? '' : 's'}`);
