@@ -90,6 +90,9 @@ interface Scanned {
   reused: boolean;
 }
 
+/** Files and folders looked at concurrently (bounds memory on folders of any size). */
+const ENTRIES_IN_FLIGHT = 256;
+
 /** Times a file that changes while it is read is read again before it is left out. */
 const READ_ATTEMPTS = 3;
 
@@ -202,7 +205,28 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
     }
   };
 
+  /**
+   * Entries being worked on at once, across the whole tree: each takes a slot before it is looked at
+   * and gives it back when done, except that a folder gives it back before going into its entries (so
+   * folders never wait on their own contents). Without this every entry of the tree would start at
+   * once and memory would grow with the number of files.
+   */
+  const slots = new Semaphore(ENTRIES_IN_FLIGHT);
   const entryFor = async (path: Buffer, rel: string, name: Buffer): Promise<Scanned | undefined> => {
+    await slots.acquire();
+    let held = true;
+    const done = (): void => {
+      if (held) slots.release();
+      held = false;
+    };
+    try {
+      return await scanEntry(path, rel, name, done);
+    } finally {
+      done();
+    }
+  };
+
+  const scanEntry = async (path: Buffer, rel: string, name: Buffer, releaseSlot: () => void): Promise<Scanned | undefined> => {
     let st: BigIntStats;
     try {
       st = lstatSync(path, { bigint: true });
@@ -216,6 +240,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
       if (st.isDirectory()) {
         if (st.dev === repoStat.dev && st.ino === repoStat.ino) return undefined;
         if (options.exclude?.(rel, true)) return undefined;
+        releaseSlot();
         const dir = await storeDir(path, rel, st);
         if (dir === undefined) return undefined;
         totals.directories++;

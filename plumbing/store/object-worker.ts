@@ -59,6 +59,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       }
       try {
         const r = await storeContent({ objects, strategy, source: data, write: true });
+        stored(data.length);
         results.push({ ok: true, id: r.id, size: r.size, newObjects: r.newObjects, newStoredBytes: r.newStoredBytes });
       } catch (err) {
         results.push({ ok: false, ...describe(err), store: true });
