@@ -5,7 +5,7 @@
  * its file first and then looks for conflicting ones, backing off (removing its own) when it finds
  * one, so two takers can both back off but can never both proceed.
  */
-import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { StrataError, hasErrno } from '../errors/index.js';
@@ -101,9 +101,19 @@ export async function acquireRepoLock(options: RepoLockOptions): Promise<RepoLoc
   const path = join(dir, file);
   const body = JSON.stringify({ kind, pid: process.pid, host: safeHostname(), time: repo.clock.now(), command: options.command });
   for (let attempt = 0; ; attempt++) {
+    // Written in tmp/ and renamed into locks/, so a lock file is never seen empty or half-written
+    // (a writer killed before the rename leaves only a temporary file, which prune removes).
+    const temp = join(repo.root, 'tmp', tempFileName());
     try {
-      writeFileSync(path, body, { flag: 'wx' });
+      mkdirSync(join(repo.root, 'tmp'), { recursive: true });
+      writeFileSync(temp, body, { flag: 'wx' });
+      renameSync(temp, path);
     } catch (err) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // never created, or already renamed
+      }
       throw new StrataError('IO_ERROR', `cannot create lock file ${path}: ${(err as Error).message}`, { cause: err });
     }
     trackHeldLock(path);
