@@ -25,7 +25,8 @@ export { diffVersions, diffWorkingFolder, TreeLoader, type DiffVersionsOptions, 
 export { status, type StatusOptions, type StatusResult } from './ops/status.js';
 export { log, type LogOptions, type LogResult, type LogEntry } from './ops/log.js';
 export { showVersion, type ShowOptions, type ShowResult } from './ops/show.js';
-export { findPaths, compileGlob, type FindOptions, type FindResult, type FindMatch, type GlobMatcher } from './ops/find.js';
+export { findPaths, type FindOptions, type FindResult, type FindMatch } from './ops/find.js';
+export { compileGlob, type GlobMatcher } from './core/glob.js';
 export { createTag, deleteTag, listTags, type CreateTagOptions, type CreateTagResult, type DeleteTagOptions, type DeleteTagResult, type ListTagsOptions, type TagInfo } from './ops/tag.js';
 export { listBranches, createBranch, deleteBranch, type ListBranchesOptions, type BranchInfo, type CreateBranchOptions, type CreateBranchResult, type DeleteBranchOptions, type DeleteBranchResult } from './ops/branch.js';
 export { listAllVersions, walkFirstParents, resolveVersion, type VersionRecord, type WalkEnd, type HistoryScope } from './ops/version-list.js';
