@@ -1,7 +1,9 @@
 /** A counting semaphore: at most `limit` tasks run at once. */
 export class Semaphore {
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  /** Waiting takers, first at `head` (a queue: Array.shift would make a long wait quadratic). */
+  private waiting: Array<() => void> = [];
+  private head = 0;
 
   constructor(private readonly limit: number) {}
 
@@ -22,7 +24,13 @@ export class Semaphore {
 
   release(): void {
     this.active--;
-    this.waiting.shift()?.();
+    if (this.head >= this.waiting.length) return;
+    const next = this.waiting[this.head++] as () => void;
+    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    next();
   }
 }
 
