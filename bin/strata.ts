@@ -14,6 +14,8 @@ const commands: StrataCommand[] = [...porcelainCommands, ...plumbingCommands];
 const args = hideBin(process.argv);
 const json = args.includes('--json');
 const debug = args.includes('--debug');
+// The CLI is one minified bundle: with --debug, stack traces are mapped back to the sources.
+if (debug) process.setSourceMapsEnabled(true);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

@@ -17,6 +17,8 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
   // Bundled CommonJS packages call require(); give them one.
   banner: { js: "import { createRequire as __strataRequire } from 'node:module'; const require = __strataRequire(import.meta.url);" },
