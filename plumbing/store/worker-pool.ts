@@ -51,7 +51,7 @@ export class ObjectWorkerPool {
     const worker = new Worker(this.url, {
       workerData: { root: this.repo.root, config: this.repo.config },
       // A worker holds at most a few chunks at a time; a small heap keeps the process's memory bounded.
-      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
+      resourceLimits: { maxOldGenerationSizeMb: 32 },
     });
     const lane: Lane = { worker, load: 0 };
     worker.on('message', (reply: WorkerReply) => {
