@@ -66,6 +66,8 @@ const RACY_WINDOW_NS = 2_000_000_000n;
 
 export class SnapshotCache {
   private readonly next = new Map<string, Entry>();
+  /** Something was recorded that the cache on disk does not have. */
+  private changed = false;
   /** Files and symlinks of the last scan by device and inode, built on the first miss by path. */
   private byInode: Map<string, Entry> | undefined;
 
@@ -118,7 +120,8 @@ export class SnapshotCache {
     ) {
       return undefined;
     }
-    // Still true next time: keep the entry as it is.
+    // Still true next time: keep the entry as it is (under its new path if the file moved).
+    if (e !== atPath) this.changed = true;
     this.next.set(file.path, e);
     return id;
   }
@@ -138,6 +141,7 @@ export class SnapshotCache {
    * the scan's start less the window, as a decimal string) for its metadata to prove anything.
    */
   record(file: CachedFileStat, id: string, recentNs: string): void {
+    this.changed = true;
     if (!decimalLess(file.mtimeNs, recentNs) || !decimalLess(file.ctimeNs, recentNs)) {
       this.next.delete(file.path);
       return;
@@ -151,8 +155,12 @@ export class SnapshotCache {
     return (ns < 0n ? 0n : ns).toString();
   }
 
-  /** Writes what was recorded (atomically: a temporary file renamed over the old cache). */
+  /**
+   * Writes what was recorded (atomically: a temporary file renamed over the old cache); nothing when
+   * every entry was found unchanged and none disappeared.
+   */
   save(): void {
+    if (!this.changed && this.next.size === this.previous.size) return;
     const dir = join(this.path, '..');
     mkdirSync(dir, { recursive: true });
     const temp = join(dir, tempFileName());
