@@ -4,6 +4,7 @@ import type { BigIntStats, Stats } from 'node:fs';
 import { StrataError, hasErrno } from '../errors/index.js';
 import type { TreeEntry } from '../format/tree.js';
 import { storeContent, withFileSource } from '../store/file-content.js';
+import type { ScannedFile } from '../store/scanned-file.js';
 import { strategyFor, type Repository } from '../store/repository.js';
 import { ObjectWorkerPool } from '../store/worker-pool.js';
 import { Semaphore } from '../util/concurrency.js';
@@ -21,22 +22,7 @@ export interface WriteTreeProgress {
   bytes: number;
 }
 
-/**
- * A regular file as the scan saw it: what an incremental scan compares to decide whether the file
- * changed (nanosecond times, inode and device as decimal strings, exact beyond 2^53).
- */
-export interface ScannedFile {
-  /** Relative, `/`-separated (`''` for the root folder). */
-  path: string;
-  kind: 'file' | 'symlink' | 'directory';
-  /** Bytes for a file or symlink (its target's length); for a folder, the entries its tree holds. */
-  size: number;
-  mode: number;
-  mtimeNs: string;
-  ctimeNs: string;
-  ino: string;
-  dev: string;
-}
+export type { ScannedFile } from '../store/scanned-file.js';
 
 /** What an entry is stored as: its id (content, symlink target blob, or tree) and its size. */
 export interface StoredFile {

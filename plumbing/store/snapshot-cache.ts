@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { hasErrno } from '../errors/index.js';
 import { tempFileName } from './process-identity.js';
 import type { Repository } from './repository.js';
+import type { ScannedFile } from './scanned-file.js';
 
 export const CACHE_DIR = 'cache';
 
@@ -46,17 +47,8 @@ function decimalLess(a: string, b: string): boolean {
   return a.length !== b.length ? a.length < b.length : a < b;
 }
 
-/** The metadata a cache entry is keyed on (as write-tree's ScannedFile has it). */
-export interface CachedFileStat {
-  path: string;
-  kind: 'file' | 'symlink' | 'directory';
-  size: number;
-  mode: number;
-  mtimeNs: string;
-  ctimeNs: string;
-  ino: string;
-  dev: string;
-}
+/** The metadata a cache entry is keyed on: the scan of a file, symlink or folder. */
+export type CachedFileStat = ScannedFile;
 
 /**
  * Files whose mtime or ctime is this close to the start of the scan are not remembered: a change in
