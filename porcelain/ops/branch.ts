@@ -3,9 +3,8 @@
  * (`snapshot --branch site ~/site`, `snapshot --branch art ~/art`); `HEAD` names the one commands use
  * by default.
  */
-import { REF_NAMESPACES, StrataError, withRepoLock, type Repository } from '../../plumbing/index.js';
-import { namedRef } from './tag.js';
-import { resolveVersion } from './version-list.js';
+import { REF_NAMESPACES, StrataError, type Repository } from '../../plumbing/index.js';
+import { namedRef, pointNamedRef } from './named-ref.js';
 
 export interface BranchInfo {
   name: string;
@@ -79,21 +78,7 @@ export interface CreateBranchResult {
 
 /** Creates a branch at a version; the next `snapshot --branch <name>` records its version after that one. */
 export async function createBranch(options: CreateBranchOptions): Promise<CreateBranchResult> {
-  const { repo } = options;
-  const ref = namedRef(REF_NAMESPACES.heads, options.name, 'branch');
-  return withRepoLock({ repo, kind: 'shared', command: 'branch', waitMs: options.lockWaitMs ?? 0 }, async () => {
-    const version = await resolveVersion(repo, options.version ?? 'HEAD');
-    const current = await repo.refs.readValue(ref);
-    if (current !== undefined && !options.force) {
-      throw new StrataError('BRANCH_EXISTS', `the branch ${options.name} exists already${current.kind === 'direct' ? ` (at ${current.id.slice(0, 12)})` : ''}`, {
-        hint: 'pick another name, or move it with --force',
-        data: { name: options.name, ref, ...(current.kind === 'direct' ? { id: current.id } : {}) },
-      });
-    }
-    const previous = current?.kind === 'direct' ? current.id : undefined;
-    await repo.refs.update(ref, version.id, { expected: previous ?? null, noDeref: true });
-    return { name: options.name, ref, id: version.id, ...(previous === undefined ? {} : { previous }) };
-  });
+  return pointNamedRef({ ...options, namespace: REF_NAMESPACES.heads, kind: 'branch', existsCode: 'BRANCH_EXISTS' });
 }
 
 export interface DeleteBranchOptions {

@@ -1,23 +1,5 @@
-import { REF_NAMESPACES, StrataError, refNameProblem, withRepoLock, type Repository } from '../../plumbing/index.js';
-import { resolveVersion } from './version-list.js';
-
-/**
- * The full ref for a tag or branch name a user gave (`v1` -> `refs/tags/v1`); INVALID_REF_NAME when
- * it is not a valid name there.
- */
-export function namedRef(namespace: string, name: string, what: 'tag' | 'branch'): string {
-  const ref = `${namespace}${name}`;
-  const problem =
-    name === '' ? 'the name is empty'
-    : name === 'HEAD' ? '"HEAD" is reserved'
-    : name.startsWith('refs/') ? `give the short name (without "${namespace}")`
-    : name.startsWith('-') ? 'a name cannot start with "-"'
-    : refNameProblem(ref);
-  if (problem !== undefined) {
-    throw new StrataError('INVALID_REF_NAME', `"${name}" is not a valid ${what} name: ${problem}`, { data: { name, ref } });
-  }
-  return ref;
-}
+import { REF_NAMESPACES, StrataError, type Repository } from '../../plumbing/index.js';
+import { namedRef, pointNamedRef } from './named-ref.js';
 
 export interface CreateTagOptions {
   repo: Repository;
@@ -46,21 +28,7 @@ export interface CreateTagResult {
  * version is kept by its tag as well as by its own ref.
  */
 export async function createTag(options: CreateTagOptions): Promise<CreateTagResult> {
-  const { repo } = options;
-  const ref = namedRef(REF_NAMESPACES.tags, options.name, 'tag');
-  return withRepoLock({ repo, kind: 'shared', command: 'tag', waitMs: options.lockWaitMs ?? 0 }, async () => {
-    const version = await resolveVersion(repo, options.version ?? 'HEAD');
-    const current = await repo.refs.readValue(ref);
-    if (current !== undefined && !options.force) {
-      throw new StrataError('TAG_EXISTS', `the tag ${options.name} exists already${current.kind === 'direct' ? ` (on ${current.id.slice(0, 12)})` : ''}`, {
-        hint: 'pick another name, or move it with --force',
-        data: { name: options.name, ref, ...(current.kind === 'direct' ? { id: current.id } : {}) },
-      });
-    }
-    const previous = current?.kind === 'direct' ? current.id : undefined;
-    await repo.refs.update(ref, version.id, { expected: previous ?? null, noDeref: true });
-    return { name: options.name, ref, id: version.id, ...(previous === undefined ? {} : { previous }) };
-  });
+  return pointNamedRef({ ...options, namespace: REF_NAMESPACES.tags, kind: 'tag', existsCode: 'TAG_EXISTS' });
 }
 
 export interface DeleteTagOptions {
