@@ -5,7 +5,7 @@
  * rather than written through); metadata is set through a handle opened without following symlinks.
  * Callers check every folder they write into with `ensureRealDirectory` first.
  */
-import { closeSync, constants, fchmodSync, futimesSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { constants, unlinkSync } from 'node:fs';
 import { chmod, lstat, lutimes, mkdir, open, rename, symlink, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { StrataError, hasErrno } from '../errors/index.js';
 import type { ObjectId } from '../format/object-id.js';
@@ -13,15 +13,9 @@ import { readContent } from '../store/file-content.js';
 import { tempFileName } from '../store/process-identity.js';
 import type { Repository } from '../store/repository.js';
 import { joinPath } from './buffer-path.js';
+import { TEMP_FLAGS, fsSeconds, writeSmallFileSync } from './small-file.js';
 
-/**
- * Milliseconds as the seconds node:fs expects. Node keeps whole microseconds of a fractional second
- * and truncates, so `123 / 1000` could come back as 122.999 ms; half a millisecond more makes the
- * stored millisecond read back exactly.
- */
-export function fsSeconds(ms: number): number {
-  return (ms + 0.5) / 1000;
-}
+export { fsSeconds } from './small-file.js';
 
 /** Content is written in blocks of at least this many bytes (fewer, larger system calls). */
 const WRITE_BLOCK = 8 * 1024 * 1024;
@@ -105,34 +99,13 @@ export async function writeFileEntry(options: WriteFileEntryOptions): Promise<nu
   }
 }
 
-const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /** A file whose content is one blob already read and verified: written with synchronous calls. */
 function writeSmallFile(options: WriteFileEntryOptions, temp: Buffer, body: Buffer): number {
   const { entry } = options;
-  if (body.length !== entry.size) {
-    throw new StrataError('OBJECT_CORRUPT', `${options.label}: the content of ${entry.id} does not have the ${entry.size} bytes the tree records`, {
-      data: { id: entry.id, path: options.label },
-    });
-  }
-  const fd = openSync(temp, TEMP_FLAGS, 0o600);
   trackTemp(temp);
   try {
-    try {
-      for (let off = 0; off < body.length; ) off += writeSync(fd, body, off, body.length - off);
-      fchmodSync(fd, entry.mode);
-      futimesSync(fd, fsSeconds(entry.mtime), fsSeconds(entry.mtime));
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, options.path);
-  } catch (err) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created, or already gone
-    }
-    throw err;
+    writeSmallFileSync({ temp, path: options.path, id: entry.id, size: entry.size, mode: entry.mode, mtime: entry.mtime, label: options.label }, body);
   } finally {
     pendingTemps.delete(temp);
   }
