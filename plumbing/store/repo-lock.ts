@@ -55,6 +55,13 @@ export interface RepoLockOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Retried this long whatever the caller's wait: a conflicting file may be another taker's that is
+ * about to back off (every taker writes before it looks), so a reader and a gc starting together must
+ * not both fail when only one of them had to.
+ */
+const TRANSIENT_WAIT_MS = 300;
+
 function locksDir(repo: Repository): string {
   return join(repo.root, LOCKS_DIR);
 }
@@ -142,7 +149,7 @@ export async function acquireRepoLock(options: RepoLockOptions): Promise<RepoLoc
       });
     }
     const holder = conflicts[0] as RepoLockInfo;
-    if (waited >= (options.waitMs ?? 0)) {
+    if (waited >= Math.max(options.waitMs ?? 0, TRANSIENT_WAIT_MS)) {
       throw new StrataError('LOCKED', `the repository is busy: ${describeHolder(holder)}; try again when it has finished`, {
         hint: 'if that process is gone (on another machine), clear the lock with `strata unlock --all`',
         data: { lock: holder.file, kind: holder.kind, pid: holder.pid, host: holder.host, command: holder.command },
