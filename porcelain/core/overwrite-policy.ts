@@ -49,7 +49,7 @@ export type EntryDecision =
 export type DirectoryDecision =
   | { action: 'create' }
   | { action: 'replace'; reason: ReplaceReason }
-  | { action: 'enter'; fixMetadata: boolean }
+  | { action: 'enter'; metadataDiffers: boolean }
   | { action: 'keep'; reason: KeepReason };
 
 function diskKindFor(type: EntryType): DiskKind {
@@ -92,7 +92,7 @@ export function decideDirectory(wanted: WantedEntry, disk: DiskState | undefined
   if (disk === undefined) return { action: 'create' };
   if (disk.kind === 'directory') {
     const fix = (mode === 'always' || mode === 'if-changed') && (disk.mode !== wanted.mode || disk.mtime !== wanted.mtime);
-    return { action: 'enter', fixMetadata: fix };
+    return { action: 'enter', metadataDiffers: fix };
   }
   switch (mode) {
     case 'never':

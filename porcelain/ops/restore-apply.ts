@@ -203,11 +203,11 @@ export async function applyPlan(root: DirStep, ctx: ApplyContext): Promise<Apply
     const entry = node.entry;
     const fix =
       entry !== undefined &&
-      (created || d.action === 'replace' || (fixFolders && node.selected && d.action === 'enter' && (d.fixMetadata || changed)));
+      (created || d.action === 'replace' || (fixFolders && node.selected && d.action === 'enter' && (d.metadataDiffers || changed)));
     try {
       if (fix && entry) {
         await small.run(() => setEntryMetadata(node.path, 'directory', entry.mode ?? 0o755, entry.mtime, shown(node)));
-        if (!created && d.action === 'enter' && d.fixMetadata) totals.metadataFixed++;
+        if (!created && d.action === 'enter' && d.metadataDiffers) totals.metadataFixed++;
       } else if (restoreMode !== undefined) {
         const mode = restoreMode;
         await small.run(() => chmodFolder(node.path, mode));

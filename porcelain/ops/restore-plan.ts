@@ -199,7 +199,7 @@ export class RestorePlanner {
     const top: DirStep = {
       step: 'dir',
       ...root,
-      decision: rootDisk ? { action: 'enter', fixMetadata: false } : { action: 'create' },
+      decision: rootDisk ? { action: 'enter', metadataDiffers: false } : { action: 'create' },
       ...(rootDisk ? { disk: rootDisk } : {}),
       selected: true,
       ancestor: scope.length > 0,
@@ -219,7 +219,7 @@ export class RestorePlanner {
         return top;
       }
       const decided = decideDirectory(entry, disk, this.ctx.mode);
-      const decision: DirectoryDecision = decided.action === 'enter' ? { action: 'enter', fixMetadata: false } : decided;
+      const decision: DirectoryDecision = decided.action === 'enter' ? { action: 'enter', metadataDiffers: false } : decided;
       const child: DirStep = { step: 'dir', ...item, entry, decision, ...(disk ? { disk } : {}), selected: false, ancestor: true, children: [], deletes: [] };
       node.children.push(child);
       if (decision.action === 'keep') return top;
@@ -283,7 +283,7 @@ export class RestorePlanner {
     const selected = this.ctx.filter.selects(item.rel, true);
     let decision = decideDirectory(entry, disk, this.ctx.mode);
     // A folder only on the way to selected paths keeps its mode and mtime.
-    if (decision.action === 'enter' && !selected) decision = { action: 'enter', fixMetadata: false };
+    if (decision.action === 'enter' && !selected) decision = { action: 'enter', metadataDiffers: false };
     const node: DirStep = { step: 'dir', ...item, entry, decision, ...(disk ? { disk } : {}), selected, ancestor: false, children: [], deletes: [] };
     if (decision.action === 'keep') return selected ? node : undefined;
     if (decision.action === 'replace' && !selected && disk) {

@@ -73,7 +73,8 @@ export interface RestoreProblem {
   id?: string;
 }
 
-export interface RestoreResult {
+/** Counts as ApplyTotals has them (in a dry run: what would be done). */
+export interface RestoreResult extends ApplyTotals {
   /** The revision restored from (a version's id, or a tree's). */
   version: string;
   /** The version's root tree. */
@@ -86,19 +87,6 @@ export interface RestoreResult {
   dryRun: boolean;
   /** The last snapshot of the target the unsaved-changes check compared with. */
   baseline?: string;
-  /** Files and symlinks written (created, or replaced); in a dry run, that would be. */
-  written: number;
-  created: number;
-  replaced: number;
-  /** Files, symlinks and folders whose mode or mtime was set without writing them again. */
-  metadataFixed: number;
-  /** Entries left as they were: identical already (`unchanged`), or kept by the overwrite mode. */
-  skipped: number;
-  unchanged: number;
-  deleted: number;
-  directoriesCreated: number;
-  /** Content bytes written. */
-  bytes: number;
   /** Files and symlinks read back and found equal to the version (with `verify`). */
   verified: number;
   /** Paths that could not be restored because objects are missing or damaged. */
@@ -211,7 +199,7 @@ function describePlan(root: DirStep): { actions: RestoreAction[]; totals: ApplyT
         actions.push(actionOut(n, 'keep', 'directory', d.reason));
         t.skipped++;
         return;
-      } else if (d.fixMetadata) {
+      } else if (d.metadataDiffers) {
         actions.push(actionOut(n, 'metadata', 'directory', 'changed'));
         t.metadataFixed++;
       }

@@ -10,6 +10,7 @@ import {
   writeTree,
   type Repository,
   type ScanWarning,
+  type WriteTreeResult,
 } from '../../plumbing/index.js';
 import { createIgnoreFilter } from '../scan/ignore-filter.js';
 import { currentBranch } from './branches.js';
@@ -45,7 +46,8 @@ export interface SnapshotOptions {
   onWarning?: (warning: ScanWarning) => void;
 }
 
-export interface SnapshotResult {
+/** What was scanned and stored (as write-tree counts it), and the version recorded. */
+export interface SnapshotResult extends Omit<WriteTreeResult, 'id'> {
   /** The new version; the parent's id when nothing changed and `skipIfUnchanged` was set. */
   id: string;
   tree: string;
@@ -59,15 +61,6 @@ export interface SnapshotResult {
   unchanged: boolean;
   /** False when `skipIfUnchanged` applied and no version was recorded. */
   created: boolean;
-  files: number;
-  /** Files whose content was taken from the last scan without reading them. */
-  reusedFiles: number;
-  directories: number;
-  symlinks: number;
-  bytes: number;
-  newObjects: number;
-  newStoredBytes: number;
-  warnings: ScanWarning[];
 }
 
 /** Attempts at moving the branch when other snapshots keep moving it first. */
@@ -96,14 +89,19 @@ export async function snapshot(options: SnapshotOptions): Promise<SnapshotResult
   return withRepoLock({ repo, kind: 'shared', command: 'snapshot', waitMs: options.lockWaitMs ?? 0 }, async () => {
     const cache = SnapshotCache.load(repo, source, branch);
     const recentNs = SnapshotCache.recentThreshold(repo.clock.now());
-    const expected = { files: cache.size, bytes: cache.bytes };
+    // The last scan's totals, as the estimate progress shows: counted once, and only when asked for.
+    let expected: { files: number; bytes: number } | undefined;
     const exclude = createIgnoreFilter({ root: source, patterns: [...(repo.config.ignore ?? []), ...(options.exclude ?? [])] });
     const tree = await writeTree({
       repo,
       dir: source,
       exclude,
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-      onProgress: (p) => options.onProgress?.({ files: p.files, bytes: p.bytes, expectedFiles: expected.files, expectedBytes: expected.bytes }),
+      onProgress: (p) => {
+        if (!options.onProgress) return;
+        expected ??= { files: cache.size, bytes: cache.bytes };
+        options.onProgress({ files: p.files, bytes: p.bytes, expectedFiles: expected.files, expectedBytes: expected.bytes });
+      },
       reuse: (file) => {
         if (options.rescan) return undefined;
         const id = cache.lookup(file);
@@ -120,18 +118,8 @@ export async function snapshot(options: SnapshotOptions): Promise<SnapshotResult
     });
 
     const meta = { host: hostname(), source, ...(options.meta ?? {}) };
-    const base = {
-      branch,
-      source,
-      files: tree.files,
-      reusedFiles: tree.reusedFiles,
-      directories: tree.directories,
-      symlinks: tree.symlinks,
-      bytes: tree.bytes,
-      newObjects: tree.newObjects,
-      newStoredBytes: tree.newStoredBytes,
-      warnings: tree.warnings,
-    };
+    const { id: _tree, ...counts } = tree;
+    const base = { branch, source, ...counts };
     for (let attempt = 1; ; attempt++) {
       const head = (await repo.refs.resolve(branch))?.id;
       const parentTree = head === undefined ? undefined : (await repo.objects.readVersion(head)).tree;

@@ -8,7 +8,7 @@ import {
   type Repository,
   type TreeEntry,
 } from '../../plumbing/index.js';
-import { computeStorageStats, type ExtensionStats, type KindStats, type StatsVersionInput, type VersionGrowth } from '../core/storage-stats.js';
+import { computeStorageStats, type StatsVersionInput, type StorageStatsCore } from '../core/storage-stats.js';
 
 export type { ExtensionStats, KindStats, VersionGrowth } from '../core/storage-stats.js';
 
@@ -20,29 +20,9 @@ export interface StatsOptions {
   lockWaitMs?: number;
 }
 
-export interface StatsResult {
+export interface StatsResult extends StorageStatsCore {
   /** The version asked for; absent for all versions. */
   version?: string;
-  /** Versions in scope. */
-  versions: number;
-  /** Files over the scope (a file in three versions counts three times) and the sum of their sizes. */
-  files: number;
-  logicalBytes: number;
-  /** File content after deduplication (each unique blob and chunk once), uncompressed. */
-  uniqueContentBytes: number;
-  /** Compressed bytes on disk of every object the scope reaches, and those objects uncompressed. */
-  storedBytes: number;
-  uncompressedBytes: number;
-  /** logicalBytes / uniqueContentBytes. */
-  deduplicationRatio: number;
-  /** uncompressedBytes / storedBytes. */
-  compressionRatio: number;
-  /** Unique objects the scope reaches, per kind. */
-  objects: Record<'blob' | 'chunks' | 'tree' | 'version', KindStats>;
-  /** Which file types cost most: sorted by stored bytes, largest first. */
-  extensions: ExtensionStats[];
-  /** For all versions: what each stored that no older version had, oldest first (empty for one version). */
-  growth: VersionGrowth[];
   /** The whole repository: every stored object, and those no version in scope reaches. */
   repository: { objects: number; storedBytes: number; otherObjects: number; otherStoredBytes: number };
 }

@@ -370,7 +370,6 @@ describe('check: damage is found and located', () => {
   const repo = join(base, 'repo');
   const run = (...args: string[]) => strata([...args, '--repo', repo], { cwd: base });
   const out = (...args: string[]) => ok([...args, '--repo', repo], { cwd: base });
-  const json = <T = any>(...args: string[]) => okJson<T>([...args, '--repo', repo], { cwd: base });
   let version: string;
   let blob: string;
   let subTree: string;

@@ -9,8 +9,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cliOk, describeResult, initRepo, makeTempDir, parseErrorLine, runCli, runCliAsync, startCli } from '../helpers/cli.js';
 import { chooseSeed, makeRng, randomBytesFrom } from './_support.js';
 

@@ -102,11 +102,11 @@ describe('overwrite policy', () => {
 
   it('folders are entered; their metadata is fixed only by always and if-changed', () => {
     const d = (over: Partial<DiskState> = {}) => disk({ kind: 'directory', size: 4096, mode: 0o755, ...over });
-    expect(decideDirectory(dir, d(), 'if-changed')).toEqual({ action: 'enter', fixMetadata: false });
-    expect(decideDirectory(dir, d({ mode: 0o700 }), 'if-changed')).toEqual({ action: 'enter', fixMetadata: true });
-    expect(decideDirectory(dir, d({ mtime: 1 }), 'always')).toEqual({ action: 'enter', fixMetadata: true });
-    expect(decideDirectory(dir, d({ mtime: 1 }), 'never')).toEqual({ action: 'enter', fixMetadata: false });
-    expect(decideDirectory(dir, d({ mtime: 1 }), 'if-newer')).toEqual({ action: 'enter', fixMetadata: false });
+    expect(decideDirectory(dir, d(), 'if-changed')).toEqual({ action: 'enter', metadataDiffers: false });
+    expect(decideDirectory(dir, d({ mode: 0o700 }), 'if-changed')).toEqual({ action: 'enter', metadataDiffers: true });
+    expect(decideDirectory(dir, d({ mtime: 1 }), 'always')).toEqual({ action: 'enter', metadataDiffers: true });
+    expect(decideDirectory(dir, d({ mtime: 1 }), 'never')).toEqual({ action: 'enter', metadataDiffers: false });
+    expect(decideDirectory(dir, d({ mtime: 1 }), 'if-newer')).toEqual({ action: 'enter', metadataDiffers: false });
     expect(decideDirectory(dir, d({ kind: 'symlink' }), 'if-changed')).toEqual({ action: 'replace', reason: 'type' });
   });
 });
