@@ -56,6 +56,9 @@ export const ERROR_CODES = {
   UNSUPPORTED_FILE_TYPE: EXIT.failed,
   UNSAVED_CHANGES: EXIT.failed,
   RESTORE_FAILED: EXIT.failed,
+  // assets (creative persona): a file that cannot be read as the format its name or bytes claim
+  ASSET_UNSUPPORTED: EXIT.failed,
+  ASSET_CORRUPT: EXIT.failed,
   // process
   INTERRUPTED: EXIT.interrupted,
   INTERNAL: EXIT.internal,
