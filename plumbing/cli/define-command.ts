@@ -7,16 +7,18 @@ export interface CommandSpec<S extends z.ZodType> {
   /** yargs command string, e.g. `cat-file [object]`. */
   command: string;
   describe: string;
-  /** `plumbing` or `porcelain`: how `strata help` groups it. */
-  group: 'plumbing' | 'porcelain';
+  /** How `strata help` groups it: `porcelain`, `plumbing`, or `persona` (a persona's command group). */
+  group: CommandGroup;
   builder: (yargs: Argv) => Argv;
   /** The arguments after yargs, validated. */
   schema: S;
   run: (args: z.infer<S>, ctx: CliContext) => Promise<void>;
 }
 
+export type CommandGroup = 'plumbing' | 'porcelain' | 'persona';
+
 export interface StrataCommand extends CommandModule {
-  group: 'plumbing' | 'porcelain';
+  group: CommandGroup;
   name: string;
   summary: string;
 }

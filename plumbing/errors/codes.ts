@@ -59,6 +59,7 @@ export const ERROR_CODES = {
   // assets (creative persona): a file that cannot be read as the format its name or bytes claim
   ASSET_UNSUPPORTED: EXIT.failed,
   ASSET_CORRUPT: EXIT.failed,
+  FILE_TOO_LARGE: EXIT.failed,
   // process
   INTERRUPTED: EXIT.interrupted,
   INTERNAL: EXIT.internal,

@@ -33,6 +33,8 @@ export interface WalkOptions {
   verifyBlobs?: boolean;
   concurrency?: number;
   onObject?: (checked: number) => void;
+  /** Refs whose names start with one of these are not roots (gc's first pass leaves out derived data). */
+  skipRefPrefixes?: string[];
 }
 
 type Expect = { kinds: ObjectKind[]; size?: number; from: string };
@@ -104,7 +106,8 @@ export async function walkReachable(options: WalkOptions): Promise<ReachabilityR
     }
   };
 
-  const refNames = ['HEAD', ...(await repo.refs.list('refs/'))];
+  const skip = options.skipRefPrefixes ?? [];
+  const refNames = ['HEAD', ...(await repo.refs.list('refs/'))].filter((name) => !skip.some((prefix) => name.startsWith(prefix)));
   for (const name of refNames) {
     try {
       const resolved = await repo.refs.resolve(name);

@@ -24,6 +24,9 @@ export const gcCommand = defineCommand({
     }
     if (r.shared.objects > 0) lines.push(`  held by several of these versions: ${formatBytes(r.shared.storedBytes)} in ${objects(r.shared.objects)}`);
     if (r.other.objects > 0) lines.push(`  held by no version (left by interrupted writes): ${formatBytes(r.other.storedBytes)} in ${objects(r.other.objects)}`);
+    for (const d of r.derived) {
+      if (d.dropped > 0) lines.push(`  ${d.dropped} ${d.namespace} entr${d.dropped === 1 ? 'y' : 'ies'} whose source is gone (${d.kept} kept)`);
+    }
     if (r.tempFiles.length > 0) lines.push(`  ${r.tempFiles.length} temporary file${r.tempFiles.length === 1 ? '' : 's'} of writers that are gone`);
     const verb = r.dryRun ? 'would free' : 'freed';
     const head =

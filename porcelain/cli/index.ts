@@ -18,3 +18,6 @@ import { checkCommand } from './check.js';
 import { unlockCommand } from './unlock.js';
 
 export const porcelainCommands: StrataCommand[] = [snapshotCommand, restoreCommand, catCommand, lsCommand, statusCommand, logCommand, showCommand, diffCommand, findCommand, tagCommand, branchCommand, statsCommand, forgetCommand, gcCommand, checkCommand, unlockCommand];
+
+// The command toolkit, for the personas' command modules (they import porcelain only).
+export { defineCommand, formatBytes, ProgressLine, parseKeyValues, type StrataCommand, type CliContext, type CommandGroup } from '../../plumbing/cli/index.js';

@@ -1,4 +1,5 @@
-import { StrataError, mapLimit, prune, withRepoLock, type ObjectKind, type Repository } from '../../plumbing/index.js';
+import { StrataError, mapLimit, prune, walkReachable, withRepoLock, type ObjectKind, type Repository } from '../../plumbing/index.js';
+import { DERIVED_REF_PREFIX, pruneDerived, type DerivedPruneResult } from './derived.js';
 
 export interface GcOptions {
   repo: Repository;
@@ -36,6 +37,11 @@ export interface GcResult {
   total: GcAmount;
   /** Temporary files left by writers that are gone, removed (or to be). */
   tempFiles: string[];
+  /**
+   * Derived data (thumbnails…) per namespace: entries kept, and entries dropped because their source
+   * is no longer reachable (their objects are counted in the totals above, except in a dry run).
+   */
+  derived: DerivedPruneResult[];
 }
 
 /**
@@ -49,6 +55,7 @@ export async function gc(options: GcOptions): Promise<GcResult> {
   const { repo } = options;
   const dryRun = options.dryRun ?? false;
   return withRepoLock({ repo, kind: 'exclusive', command: 'gc', waitMs: options.lockWaitMs ?? 0 }, async () => {
+    const derived = await dropUnreachableDerived(repo, dryRun);
     const planned = await runPrune(repo, true);
     const attribution = await attribute(repo, new Map(planned.removed.map((r) => [r.id, r.storedBytes])));
     const done = dryRun ? planned : await runPrune(repo, false);
@@ -57,6 +64,7 @@ export async function gc(options: GcOptions): Promise<GcResult> {
       ...attribution,
       total: { objects: done.removed.length, storedBytes: done.removedBytes },
       tempFiles: done.tempFiles,
+      derived,
     };
   });
 }
@@ -75,6 +83,17 @@ async function runPrune(repo: Repository, dryRun: boolean): ReturnType<typeof pr
     }
     throw err;
   }
+}
+
+/**
+ * Derived data lives only while its source does: find what the other refs reach, and drop the derived
+ * entries of anything else (a damaged repository is left alone: the sweep refuses to run on it anyway).
+ */
+async function dropUnreachableDerived(repo: Repository, dryRun: boolean): Promise<DerivedPruneResult[]> {
+  if ((await repo.refs.list(DERIVED_REF_PREFIX)).length === 0) return [];
+  const walk = await walkReachable({ repo, skipRefPrefixes: [DERIVED_REF_PREFIX] });
+  if (walk.problems.length > 0) return [];
+  return pruneDerived(repo, (id) => walk.reachable.has(id), dryRun);
 }
 
 type Holder = string | typeof SHARED;
