@@ -128,7 +128,7 @@ export async function writeIndexTrees(repo: Repository, entries: Map<string, { i
   for (const [prefix, list] of folders) {
     list.sort((a, b) => Buffer.compare(a.name, b.name));
     const tree = await repo.objects.writeTree(list);
-    rootEntries.push({ name: Buffer.from(prefix, 'latin1'), type: 'directory', id: tree.id, mtime: 0 });
+    rootEntries.push({ name: Buffer.from(prefix, 'latin1'), type: 'directory', id: tree.id, mode: 0o755, mtime: 0 });
   }
   rootEntries.sort((a, b) => Buffer.compare(a.name, b.name));
   return (await repo.objects.writeTree(rootEntries)).id;
