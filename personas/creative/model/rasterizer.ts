@@ -43,6 +43,8 @@ const DIFFUSE = 0.65;
 const LIGHT = normalize([-0.4, 0.55, 0.73]);
 const MIN_SIZE = 8;
 const MAX_SIZE = 4096;
+/** The most pixels one render may have (all views together): 128 MiB of RGBA. */
+const MAX_PIXELS = 32 * 1024 * 1024;
 
 export interface RenderOptions {
   /** Width and height of each view in pixels (default 256). */
@@ -71,7 +73,7 @@ export interface OverlayOptions {
 /** The model drawn in each view, side by side: an image `size * views.length` wide and `size` high. */
 export function renderModelViews(model: Model, options: RenderOptions = {}): RasterImage {
   const size = checkSize(options.size ?? 256);
-  const views = checkViews(options.views ?? ['front', 'side', 'top']);
+  const views = checkViews(options.views ?? ['front', 'side', 'top'], size);
   const colour = checkColour(options.colour ?? MODEL_COLOUR, 'colour');
   const frame = options.frame !== undefined ? checkFrame(options.frame) : modelBounds(model);
   const edges = options.edges ?? true;
@@ -99,7 +101,7 @@ export function renderModelViews(model: Model, options: RenderOptions = {}): Ras
  */
 export function renderModelOverlay(before: Model, after: Model, options: OverlayOptions = {}): RasterImage {
   const size = checkSize(options.size ?? 256);
-  const views = checkViews(options.views ?? ['front', 'side', 'top']);
+  const views = checkViews(options.views ?? ['front', 'side', 'top'], size);
   const beforeColour = checkColour(options.beforeColour ?? BEFORE_COLOUR, 'beforeColour');
   const afterColour = checkColour(options.afterColour ?? AFTER_COLOUR, 'afterColour');
   const frame = options.frame !== undefined ? checkFrame(options.frame) : unionBox(modelBounds(before), modelBounds(after));
@@ -370,8 +372,13 @@ function checkSize(size: number): number {
   return size;
 }
 
-function checkViews(views: ViewName[]): ViewName[] {
+function checkViews(views: ViewName[], size: number): ViewName[] {
   if (views.length === 0) throw new StrataError('INVALID_ARGUMENT', 'At least one view is needed to render a model.');
+  if (size * size * views.length > MAX_PIXELS) {
+    throw new StrataError('INVALID_ARGUMENT', `${views.length} views of ${size} x ${size} pixels is more than one render may hold (${MAX_PIXELS} pixels).`, {
+      hint: 'Use a smaller size or fewer views.',
+    });
+  }
   for (const view of views) {
     if (!Object.hasOwn(BASES, view)) {
       throw new StrataError('INVALID_ARGUMENT', `Unknown view "${String(view)}".`, { hint: `Views: ${VIEW_NAMES.join(', ')}.` });

@@ -157,6 +157,10 @@ describe('renderModelViews', () => {
     expect(() => renderModelViews(unitCube, { size: 100_000 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => renderModelViews(unitCube, { views: ['sideways' as ViewName] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => renderModelViews(unitCube, { views: [] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => renderModelViews(unitCube, { size: 4096, views: ['front', 'side', 'top'] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => renderModelViews(unitCube, { colour: [300, 0, 0] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const badFrame = { min: [1, 0, 0] as [number, number, number], max: [0, 1, 1] as [number, number, number] };
+    expect(() => renderModelViews(unitCube, { frame: badFrame })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('renders 1M triangles at 256 px in three views in well under a second', () => {
