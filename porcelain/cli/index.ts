@@ -21,3 +21,6 @@ export const porcelainCommands: StrataCommand[] = [snapshotCommand, restoreComma
 
 // The command toolkit, for the personas' command modules (they import porcelain only).
 export { defineCommand, formatBytes, ProgressLine, parseKeyValues, type StrataCommand, type CliContext, type CommandGroup } from '../../plumbing/cli/index.js';
+export { sourceFolder } from './source-folder.js';
+export { signedBytes, pathText } from './diff.js';
+export { formatTime, shortId } from './log.js';

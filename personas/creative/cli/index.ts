@@ -1,0 +1,26 @@
+/** `strata creative <command>`: the creative persona's commands, as one group. */
+import type { Argv } from 'yargs';
+import { StrataError } from '../../../porcelain/index.js';
+import type { StrataCommand } from '../../../porcelain/cli/index.js';
+import { creativeCompareCommand } from './compare.js';
+import { creativeDiffCommand } from './diff.js';
+import { creativeTimelineCommand } from './timeline.js';
+import { creativeThumbCommand, creativeThumbnailsCommand } from './thumbnails.js';
+
+export const creativeSubcommands: StrataCommand[] = [creativeDiffCommand, creativeCompareCommand, creativeTimelineCommand, creativeThumbnailsCommand, creativeThumbCommand];
+
+export const creativeCommand: StrataCommand = {
+  command: 'creative <command>',
+  describe: 'For artists: visual diffs of images and 3D models, timelines with thumbnails',
+  group: 'persona',
+  name: 'creative',
+  summary: 'For artists: visual diffs of images and 3D models, timelines with thumbnails',
+  builder: (y: Argv) => {
+    let out = y.usage('strata creative <command> [options]');
+    for (const c of creativeSubcommands) out = out.command(c);
+    return out.demandCommand(1, 'give a creative command: diff, compare, timeline, thumbnails or thumb');
+  },
+  handler: () => {
+    throw new StrataError('USAGE', 'give a creative command: diff, compare, timeline, thumbnails or thumb');
+  },
+};
