@@ -1,5 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { Model } from '../../../personas/creative/model/model.js';
 import { diffModels } from '../../../personas/creative/model/model-diff.js';
+import { parseModel } from '../../../personas/creative/model/parse-model.js';
 import {
   boxMesh, copyMesh, gridMesh, makeModel, material, node, tetrahedronMesh, translateMesh,
 } from './model-builders.js';
@@ -207,5 +212,71 @@ describe('diffModels', () => {
     expect(d.displacement!.max).toBeCloseTo(0.25, 5);
     expect(d.displacement!.movedVertices).toBe(1_002_001);
     expect(ms).toBeLessThan(1000);
+  });
+});
+
+describe('diffModels on real files (assimp test models, parsed by parseModel)', () => {
+  const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/creative/model');
+
+  /** Parse a fixture, with some of its files (itself or related ones) replaced by edited text. */
+  async function load(relative: string, edits: Record<string, (text: string) => string> = {}): Promise<Model> {
+    const path = join(fixtures, relative);
+    const folder = dirname(path);
+    const read = async (file: string): Promise<Buffer> => {
+      const data = await readFile(join(folder, file));
+      const edit = edits[file];
+      return edit ? Buffer.from(edit(data.toString('utf8'))) : data;
+    };
+    return parseModel({ name: basename(path), data: await read(basename(path)), readRelated: (p) => read(p).catch(() => undefined) });
+  }
+
+  it('an OBJ whose vertices were all moved by (1, 2, 2) and whose MTL changed one value', async () => {
+    const before = await load('obj/cube_usemtl.obj');
+    const after = await load('obj/cube_usemtl.obj', {
+      'cube_usemtl.obj': (text) =>
+        text.replace(/^v\s+(\S+)\s+(\S+)\s+(\S+)/gm, (_, x, y, z) => `v ${Number(x) + 1} ${Number(y) + 2} ${Number(z) + 2}`),
+      'cube_usemtl.mtl': (text) => text.replace('Ns 200.000', 'Ns 100.000'),
+    });
+    const d = diffModels(before, after);
+    expect(d.topologyMatches).toBe(true);
+    expect(d.displacement).toEqual({ max: 3, mean: 3, movedVertices: 8, comparedVertices: 8 });
+    expect(d.bounds.before).toEqual({ min: [0, 0, 0], max: [1, 1, 1], size: [1, 1, 1] });
+    expect(d.bounds.minDelta).toEqual([1, 2, 2]);
+    expect(d.centroid.distance).toBe(3);
+    expect(d.materials.changed).toEqual([
+      { name: 'mtl', properties: [{ name: 'Ns', before: 200, after: 100 }], textures: { added: [], removed: [] } },
+    ]);
+    expect(d.identical).toBe(false);
+    expect(diffModels(before, await load('obj/cube_usemtl.obj')).identical).toBe(true);
+  });
+
+  it('the same glTF box as .gltf with external files and as .glb with everything embedded', async () => {
+    const d = diffModels(await load('gltf/BoxTextured/BoxTextured.gltf'), await load('gltf/BoxTextured.glb'));
+    expect(d.format).toEqual({ before: 'gltf', after: 'glb', changed: true });
+    expect(d.topologyMatches).toBe(true);
+    expect(d.displacement!.max).toBe(0);
+    expect(d.counts.vertices.delta).toBe(0);
+    expect(d.textures).toEqual({ added: ['embedded:0'], removed: ['CesiumLogoFlat.png'] });
+    expect(d.externalFiles).toEqual({ added: [], removed: ['BoxTextured0.bin', 'CesiumLogoFlat.png'] });
+    expect(d.materials.changed.map((m) => m.name)).toEqual(['Texture']);
+    expect(d.materials.changed[0]!.textures).toEqual({ added: ['embedded:0'], removed: ['CesiumLogoFlat.png'] });
+  });
+
+  it('a glTF node moved 5 units: the node transform change and a 5-unit displacement of its mesh', async () => {
+    const before = await load('gltf/BoxTextured/BoxTextured.gltf');
+    const after = await load('gltf/BoxTextured/BoxTextured.gltf', {
+      'BoxTextured.gltf': (text) => {
+        const json = JSON.parse(text) as { nodes: Record<string, unknown>[] };
+        json.nodes[1]!.translation = [0, 0, 5];
+        return JSON.stringify(json);
+      },
+    });
+    const d = diffModels(before, after);
+    expect(d.nodes.changed).toHaveLength(1);
+    expect(d.nodes.changed[0]).toMatchObject({ name: 'node#1', translation: { delta: [0, 0, 5], distance: 5 } });
+    expect(d.topologyMatches).toBe(true);
+    expect(d.displacement!.max).toBeCloseTo(5, 5);
+    expect(d.displacement!.mean).toBeCloseTo(5, 5);
+    expect(d.centroid.distance).toBeCloseTo(5, 5);
   });
 });

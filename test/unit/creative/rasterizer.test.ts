@@ -1,5 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { RasterImage } from '../../../personas/creative/image/raster.js';
+import type { Model } from '../../../personas/creative/model/model.js';
+import { parseModel } from '../../../personas/creative/model/parse-model.js';
 import {
   BACKGROUND, MODEL_COLOUR, SEPARATOR, renderModelOverlay, renderModelThumbnail, renderModelViews, type ViewName,
 } from '../../../personas/creative/model/rasterizer.js';
@@ -226,5 +231,47 @@ describe('renderModelOverlay', () => {
     expect(beforeTinted(pixel(image, 15, 55))).toBe(true);
     expect(afterTinted(pixel(image, 94, 55))).toBe(true);
     expect(coverage(renderModelOverlay(makeModel([]), makeModel([]), { size: 16 })).count).toBe(0);
+  });
+});
+
+describe('rendering real files (assimp test models, parsed by parseModel)', () => {
+  const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/creative/model');
+  const load = async (relative: string): Promise<Model> => {
+    const path = join(fixtures, relative);
+    return parseModel({ name: basename(path), data: await readFile(path), readRelated: (p) => readFile(join(dirname(path), p)).catch(() => undefined) });
+  };
+
+  it('an OBJ unit cube fills the framed square of the front view', async () => {
+    const image = renderModelViews(await load('obj/cube_usemtl.obj'), { size: 100, views: ['front'] });
+    expect(coverage(image)).toMatchObject({ minX: 10, maxX: 89, minY: 10, maxY: 89, count: 6400 });
+  });
+
+  it('a binary STL spider: views inside the margins, its overlay with itself neutral, with a moved copy tinted', async () => {
+    const spider = await load('stl/Spider_binary.stl');
+    const image = renderModelViews(spider, { size: 128 });
+    for (let v = 0; v < 3; v++) {
+      const c = coverage(image, v * 128, v * 128 + 128);
+      expect(c.count).toBeGreaterThan(300);
+      expect(c.minX).toBeGreaterThanOrEqual(v * 128 + 12);
+      expect(c.maxX).toBeLessThanOrEqual(v * 128 + 115);
+      expect(c.minY).toBeGreaterThanOrEqual(12);
+      expect(c.maxY).toBeLessThanOrEqual(115);
+    }
+    // The longest side of the frame spans the view less its margins in at least one view.
+    const spans = [0, 1, 2].map((v) => {
+      const c = coverage(image, v * 128, v * 128 + 128);
+      return Math.max(c.maxX - c.minX + 1, c.maxY - c.minY + 1);
+    });
+    expect(Math.max(...spans)).toBeGreaterThanOrEqual(100);
+
+    const same = renderModelOverlay(spider, spider, { size: 128 });
+    expect(countWhere(same, beforeTinted) + countWhere(same, afterTinted)).toBe(0);
+    const moved = makeModel(spider.meshes.map((m) => translateMesh(m, [0, 5, 0])), { format: 'stl' });
+    const overlay = renderModelOverlay(spider, moved, { size: 128 });
+    expect(countWhere(overlay, beforeTinted)).toBeGreaterThan(100);
+    expect(countWhere(overlay, afterTinted)).toBeGreaterThan(100);
+
+    const thumb = renderModelThumbnail(spider, 96);
+    expect(coverage(thumb).count).toBeGreaterThan(300);
   });
 });
