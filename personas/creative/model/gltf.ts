@@ -283,7 +283,7 @@ function textureSlots(material: Json): [string, number][] {
     }
   };
   visit(material, '');
-  return slots.map(([path, index]) => [path.replace(/^pbrMetallicRoughness\./, ''), index]);
+  return slots.map(([path, index]) => [path.replace(/^pbrMetallicRoughness\./, '').replace(/^extensions\./, ''), index]);
 }
 
 function materialsOf(doc: Document, json: Json): MaterialData[] {

@@ -41,7 +41,10 @@ interface ObjGeometry {
 const FREE_FORM = new Set(['cstype', 'deg', 'bmat', 'step', 'curv', 'curv2', 'surf', 'parm', 'trim', 'hole', 'scrv', 'sp', 'end']);
 
 function scanGeometry(file: string, data: Buffer): ObjGeometry {
-  const scanner = new TextScanner(normaliseTextEncoding(data), { joinContinuations: true });
+  const text = normaliseTextEncoding(data);
+  const nul = text.subarray(0, 1 << 16).indexOf(0);
+  if (nul >= 0) throw modelCorrupt(file, 'binary data in a text OBJ file', `byte ${nul}`);
+  const scanner = new TextScanner(text, { joinContinuations: true });
   const positions = new GrowableFloat32(Math.min(1 << 20, Math.max(1024, data.length >> 3)));
   let texCoords = 0;
   let normals = 0;
