@@ -39,16 +39,19 @@ export function hasPlyMagic(head: Uint8Array): boolean {
 }
 
 /**
- * True when an STL of `size` bytes whose first bytes are `head` is binary: the triangle count at offset
- * 80 matches the size exactly (binary files may start with `solid` too), or the header cannot be ASCII.
+ * True when STL content is binary: the triangle count at offset 80 matches the size exactly (binary files
+ * may start with `solid` too), or the content does not look like ASCII STL (no leading `solid`, or
+ * control bytes in its first kilobyte).
  */
-export function isBinaryStl(head: Uint8Array, size: number): boolean {
-  if (size >= 84 && head.length >= 84) {
-    const count = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(80, true);
-    if (84 + 50 * count === size) return true;
+export function isBinaryStl(data: Uint8Array): boolean {
+  if (data.length >= 84) {
+    const count = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(80, true);
+    if (84 + 50 * count === data.length) return true;
   }
-  const text = Buffer.from(head.subarray(0, Math.min(head.length, 6))).toString('latin1');
-  return !/^\s*solid/i.test(text) && !/^\s*$/.test(text);
+  const head = data.subarray(0, Math.min(data.length, 1024));
+  if (!/^\s*solid(\s|$)/i.test(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1'))) return true;
+  for (const byte of head) if (byte < 0x09) return true;
+  return false;
 }
 
 /**

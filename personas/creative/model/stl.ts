@@ -8,19 +8,12 @@ import type { MeshData, Model } from './model.js';
 import { assembleModel, uniqueName } from './assemble-model.js';
 import { GrowableUint32 } from './mesh-builder.js';
 import { modelCorrupt } from './model-error.js';
+import { isBinaryStl } from './model-formats.js';
 import { TextScanner, normaliseTextEncoding } from './text-scanner.js';
 import { VertexWelder } from './vertex-welder.js';
 
 const HEADER = 80;
 const TRIANGLE = 50;
-
-function looksAscii(data: Buffer): boolean {
-  const head = data.subarray(0, Math.min(data.length, 1024));
-  const text = head.toString('latin1');
-  if (!/^\s*solid(\s|$)/i.test(text)) return false;
-  for (const byte of head) if (byte === 0 || (byte < 0x09 && byte !== 0)) return false;
-  return true;
-}
 
 function headerName(data: Buffer): string {
   let end = data.indexOf(0);
@@ -89,20 +82,26 @@ function parseAscii(file: string, data: Buffer): { meshes: MeshData[]; warnings:
       materials: [],
     });
   };
+  const vertex = (): void => {
+    if (!inFacet || solid === undefined) throw modelCorrupt(file, 'vertex outside a facet', `line ${scanner.line}`);
+    const x = scanner.number();
+    const y = scanner.number();
+    const z = scanner.number();
+    if (Number.isNaN(x) || Number.isNaN(y) || Number.isNaN(z)) {
+      throw modelCorrupt(file, `vertex needs three numbers, found "${scanner.lineText()}"`, `line ${scanner.line}`);
+    }
+    corner.push(solid.welder.add(x, y, z));
+  };
   while (scanner.nextLine()) {
     if (scanner.keyword('vertex')) {
-      if (!inFacet || solid === undefined) throw modelCorrupt(file, 'vertex outside a facet', `line ${scanner.line}`);
-      const x = scanner.number();
-      const y = scanner.number();
-      const z = scanner.number();
-      if (Number.isNaN(x) || Number.isNaN(y) || Number.isNaN(z)) {
-        throw modelCorrupt(file, `vertex needs three numbers, found "${scanner.lineText()}"`, `line ${scanner.line}`);
-      }
-      corner.push(solid.welder.add(x, y, z));
+      vertex();
       continue;
     }
     const keyword = scanner.word().toLowerCase();
     switch (keyword) {
+      case 'vertex':
+        vertex();
+        break;
       case '':
       case 'outer':
       case 'endloop':
@@ -148,15 +147,9 @@ function parseAscii(file: string, data: Buffer): { meshes: MeshData[]; warnings:
   return { meshes, warnings };
 }
 
-/** True when this STL content is binary (see the module comment). */
-export function stlIsBinary(data: Buffer): boolean {
-  if (data.length >= HEADER + 4 && HEADER + 4 + TRIANGLE * data.readUInt32LE(HEADER) === data.length) return true;
-  return !looksAscii(data);
-}
-
 export function parseStl(input: { name: string; data: Buffer }): Model {
   const { name, data } = input;
   if (data.length === 0) throw modelCorrupt(name, 'file is empty');
-  const { meshes, warnings } = stlIsBinary(data) ? parseBinary(name, data) : parseAscii(name, data);
+  const { meshes, warnings } = isBinaryStl(data) ? parseBinary(name, data) : parseAscii(name, data);
   return assembleModel({ format: 'stl', meshes, warnings });
 }

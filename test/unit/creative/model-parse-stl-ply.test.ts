@@ -97,6 +97,12 @@ describe('STL', () => {
     ]);
   });
 
+  it('upper-case ASCII keywords and CRLF line ends are read', async () => {
+    const text = 'SOLID part\r\nFACET NORMAL 0 0 1\r\nOUTER LOOP\r\nVERTEX 0 0 0\r\nVERTEX 1 0 0\r\nVERTEX 0 1 0\r\nENDLOOP\r\nENDFACET\r\nENDSOLID part\r\n';
+    const model = await parse('upper.stl', Buffer.from(text));
+    expect(model.meshes.map((m) => [m.name, m.positions.length / 3, m.faceCount])).toEqual([['part', 3, 1]]);
+  });
+
   it('a binary STL whose header starts with "solid" is read as binary (size matches)', async () => {
     const model = await parse('solid.stl', binaryStl('solid exported by a CAD tool', TETRAHEDRON));
     expect(model.meshes[0]?.name).toBe('exported by a CAD tool');

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isModelPath, modelFormatOf } from '../../../personas/creative/model/model-formats.js';
+import { isBinaryStl, isModelPath, modelFormatOf } from '../../../personas/creative/model/model-formats.js';
 import { parseModel } from '../../../personas/creative/model/parse-model.js';
 import { StrataError } from '../../../porcelain/index.js';
 
@@ -30,6 +30,19 @@ describe('modelFormatOf / isModelPath', () => {
     expect(modelFormatOf('x.ply', read('ply/cube.ply'))).toBe('ply');
     expect(modelFormatOf('x.obj', Buffer.from('v 0 0 0'))).toBe('obj');
     expect(modelFormatOf('x.png', glb)).toBeUndefined();
+  });
+});
+
+describe('isBinaryStl', () => {
+  it('decides by size first (binary files may start with "solid"), then by the text', () => {
+    const binary = read('stl/Spider_binary.stl');
+    expect(isBinaryStl(binary)).toBe(true);
+    const solidHeader = Buffer.from(binary);
+    solidHeader.write('solid trueSpace', 0, 'latin1');
+    expect(isBinaryStl(solidHeader)).toBe(true);
+    expect(isBinaryStl(read('stl/sphereWithHole.stl'))).toBe(false);
+    expect(isBinaryStl(Buffer.from('  solid\n'))).toBe(false);
+    expect(isBinaryStl(Buffer.concat([Buffer.from('solid x\n'), Buffer.alloc(200)]))).toBe(true);
   });
 });
 
