@@ -56,7 +56,7 @@ export class TextScanner {
         parts.push(buf.subarray(start, this.lastNonBlank(buf, start, end)), Buffer.from(' '));
         [start, end] = this.readPhysical();
       }
-      parts.push(buf.subarray(start, end));
+      parts.push(buf.subarray(start, this.endsWithBackslash(buf, start, end) ? this.lastNonBlank(buf, start, end) : end));
       this.joined = Buffer.concat(parts);
       this.pos = 0;
       this.end = this.joined.length;

@@ -130,9 +130,10 @@ describe('OBJ known answers', () => {
 
   it('reads every face reference form and line continuations', async () => {
     const model = await fromText(
-      ['v 0 0 0', 'v 1 0 0', 'v 1 1 0', 'vt 0 0', 'vt 1 0', 'vt 1 1', 'vn 0 0 1', 'f 1/1 2/2 3/3', 'f 1/1/1 2/2/1 \\', '  3/3/1', 'f 1//1 2//1 3//1'].join('\r\n'),
+      ['v 0 0 0', 'v 1 0 0', 'v 1 1 0', 'vt 0 0', 'vt 1 0', 'vt 1 1', 'vn 0 0 1', 'f 1/1 2/2 3/3', 'f 1/1/1 2/2/1 \\', '  3/3/1', 'f 1//1 2//1 3//1', 'f 3 2 \\'].join('\r\n') + '\r\n1',
     );
-    expect(model.faceCount).toBe(3);
+    expect(model.faceCount).toBe(4);
+    expect(Array.from(model.meshes[0]?.indices.subarray(9) ?? [])).toEqual([2, 1, 0]);
     expect(model.warnings).toEqual([]);
   });
 
