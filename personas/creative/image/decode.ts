@@ -41,7 +41,8 @@ const FORMAT_NAMES: Readonly<Record<ImageFormat, string>> = {
   svg: 'SVG',
 };
 
-function detect(input: ImageInput): ImageFormat {
+/** The format of an image file, or ASSET_UNSUPPORTED / ASSET_CORRUPT (empty file) naming it. */
+export function detectImageFormat(input: ImageInput): ImageFormat {
   const { name, data } = input;
   if (data.length === 0) {
     throw new StrataError('ASSET_CORRUPT', `${name}: the file is empty, so it holds no image.`, { data: { file: name } });
@@ -58,7 +59,7 @@ function detect(input: ImageInput): ImageFormat {
 }
 
 /** Turns whatever the decoder threw into a StrataError naming the file. */
-function decodeError(name: string, format: ImageFormat, err: unknown): StrataError {
+export function decodeError(name: string, format: ImageFormat, err: unknown): StrataError {
   if (err instanceof StrataError) return err;
   const detail = (err instanceof Error ? err.message : String(err)).split('\n')[0]?.trim() ?? '';
   if (format === 'heif' && /unsupported|no decoding plugin|codec|compression/i.test(detail)) {
@@ -90,7 +91,7 @@ async function metadataOf(input: ImageInput, format: ImageFormat): Promise<Metad
 
 /** What an image file says about its picture, without decoding its pixels (PSD: its layers, not its composite). */
 export async function probeImage(input: ImageInput): Promise<ImageInfo> {
-  const format = detect(input);
+  const format = detectImageFormat(input);
   if (format === 'psd') return probePsd(input.name, input.data);
   const meta = await metadataOf(input, format);
   return infoFromSharp(format, meta, input.data);
@@ -141,7 +142,7 @@ export async function decodeImage(options: DecodeOptions): Promise<DecodedImage>
     throw new StrataError('INVALID_ARGUMENT', `maxPixels must be a positive number, not ${String(options.maxPixels)}.`);
   }
   const { name, data } = options;
-  const format = detect(options);
+  const format = detectImageFormat(options);
   if (format === 'psd') {
     const info = probePsd(name, data);
     const full = decodePsdComposite(name, data);

@@ -125,19 +125,25 @@ export function diffImages(a: DecodedImage, b: DecodedImage, options: DiffOption
   const db = aligned.b.data;
   const pixelsEqual = Buffer.from(da.buffer, da.byteOffset, da.byteLength).equals(db);
   const mask = new Uint8Array(total);
+  let changedPixels = 0;
   if (!pixelsEqual) {
-    // pixelmatch draws each differing pixel opaque into `out` (diffMask leaves the others transparent).
+    // pixelmatch draws each differing pixel opaque into `out` (diffMask leaves the others all zero).
     const out = new Uint8Array(total * 4);
     pixelmatch(da, db, out, width, height, { threshold, includeAA: options.includeAntiAliasing === true, diffMask: true });
-    for (let i = 0, p = 3; i < total; i++, p += 4) {
-      if (out[p] === 0) continue;
-      const jump = (db[p] ?? 0) - (da[p] ?? 0);
+    const drawn = new Uint32Array(out.buffer, 0, total);
+    for (let i = 0; i < total; i++) {
+      if (drawn[i] === 0) continue;
+      const p = i * 4 + 3;
+      const jump = (db[p] as number) - (da[p] as number);
       mask[i] = jump >= ALPHA_JUMP ? MASK_ADDED : jump <= -ALPHA_JUMP ? MASK_REMOVED : MASK_CHANGED;
+      changedPixels++;
     }
   }
-  if (aligned.alignment === 'padded') markPadding(mask, width, height, aligned.areaA, aligned.areaB);
-  let changedPixels = 0;
-  for (let i = 0; i < total; i++) if (mask[i] !== 0) changedPixels++;
+  if (aligned.alignment === 'padded') {
+    markPadding(mask, width, height, aligned.areaA, aligned.areaB);
+    changedPixels = 0;
+    for (let i = 0; i < total; i++) if (mask[i] !== 0) changedPixels++;
+  }
   const { regions, moreRegions } = changedPixels === 0 ? { regions: [], moreRegions: 0 } : findRegions(mask, width, height, maxRegions);
   const ssim = ssimOf(aligned.a, aligned.b);
   const summary: ImageDiff = {

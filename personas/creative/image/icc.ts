@@ -24,7 +24,6 @@ function tag4(b: Uint8Array, at: number): string {
 
 function clean(s: string): string | undefined {
   // Strip control characters (NULs pad many descriptions).
-  // eslint-disable-next-line no-control-regex
   const t = s.replace(/[\u0000-\u001f]/g, '').trim();
   return t === '' ? undefined : t.slice(0, 200);
 }

@@ -14,6 +14,7 @@ export interface SsimResult {
 }
 
 const WINDOW = 8;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const C1 = (0.01 * 255) ** 2;
 const C2 = (0.03 * 255) ** 2;
 
@@ -21,15 +22,25 @@ const C2 = (0.03 * 255) ** 2;
 function luminance(src: RasterImage, factor: number, w: number, h: number): Float64Array {
   const plane = new Float64Array(w * h);
   const { width, height, data } = src;
+  // One 32-bit load per pixel.
+  const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, width * height) : new Uint32Array(new Uint8Array(data).buffer);
+  const [rs, gs, bs, as] = LITTLE_ENDIAN ? [0, 8, 16, 24] : [24, 16, 8, 0];
   for (let y = 0; y < height; y++) {
     const row = ((y / factor) | 0) * w;
-    for (let x = 0; x < width; x++) {
-      const p = (y * width + x) * 4;
-      const a = data[p + 3] ?? 0;
-      let lum = 0.299 * (data[p] ?? 0) + 0.587 * (data[p + 1] ?? 0) + 0.114 * (data[p + 2] ?? 0);
-      if (a !== 255) lum = (lum * a + checkerAt(x, y, CHECKER_SQUARE) * (255 - a)) / 255;
-      const i = row + ((x / factor) | 0);
-      plane[i] = (plane[i] ?? 0) + lum;
+    let i = y * width;
+    for (let cx = 0, x = 0; cx < w; cx++) {
+      const end = Math.min(width, x + factor);
+      // Luminance x 1000 in integers for opaque pixels; blended over the checkerboard otherwise.
+      let opaque = 0;
+      let blended = 0;
+      for (; x < end; x++, i++) {
+        const v = words[i] as number;
+        const lum = 299 * ((v >>> rs) & 255) + 587 * ((v >>> gs) & 255) + 114 * ((v >>> bs) & 255);
+        const a = (v >>> as) & 255;
+        if (a === 255) opaque += lum;
+        else blended += (lum * a + 1000 * checkerAt(x, y, CHECKER_SQUARE) * (255 - a)) / 255;
+      }
+      plane[row + cx] = (plane[row + cx] as number) + (opaque + blended) / 1000;
     }
   }
   // Divide by the number of source pixels in each cell (edge cells may hold fewer).
@@ -38,7 +49,7 @@ function luminance(src: RasterImage, factor: number, w: number, h: number): Floa
     for (let cx = 0; cx < w; cx++) {
       const cols = Math.min(factor, width - cx * factor);
       const i = cy * w + cx;
-      plane[i] = (plane[i] ?? 0) / (rows * cols);
+      plane[i] = (plane[i] as number) / (rows * cols);
     }
   }
   return plane;
@@ -57,22 +68,22 @@ function meanSsim(x: Float64Array, y: Float64Array, w: number, h: number): numbe
   let windows = 0;
   for (let r = 0; r < h; r++) {
     for (let c = 0; c < w; c++) {
-      const a = x[r * w + c] ?? 0;
-      const b = y[r * w + c] ?? 0;
-      sx[c] = (sx[c] ?? 0) + a;
-      sy[c] = (sy[c] ?? 0) + b;
-      sxx[c] = (sxx[c] ?? 0) + a * a;
-      syy[c] = (syy[c] ?? 0) + b * b;
-      sxy[c] = (sxy[c] ?? 0) + a * b;
+      const a = x[r * w + c] as number;
+      const b = y[r * w + c] as number;
+      sx[c] = (sx[c] as number) + a;
+      sy[c] = (sy[c] as number) + b;
+      sxx[c] = (sxx[c] as number) + a * a;
+      syy[c] = (syy[c] as number) + b * b;
+      sxy[c] = (sxy[c] as number) + a * b;
       if (r >= win) {
         const o = (r - win) * w + c;
-        const a0 = x[o] ?? 0;
-        const b0 = y[o] ?? 0;
-        sx[c] = (sx[c] ?? 0) - a0;
-        sy[c] = (sy[c] ?? 0) - b0;
-        sxx[c] = (sxx[c] ?? 0) - a0 * a0;
-        syy[c] = (syy[c] ?? 0) - b0 * b0;
-        sxy[c] = (sxy[c] ?? 0) - a0 * b0;
+        const a0 = x[o] as number;
+        const b0 = y[o] as number;
+        sx[c] = (sx[c] as number) - a0;
+        sy[c] = (sy[c] as number) - b0;
+        sxx[c] = (sxx[c] as number) - a0 * a0;
+        syy[c] = (syy[c] as number) - b0 * b0;
+        sxy[c] = (sxy[c] as number) - a0 * b0;
       }
     }
     if (r < win - 1) continue;
@@ -82,17 +93,17 @@ function meanSsim(x: Float64Array, y: Float64Array, w: number, h: number): numbe
     let wyy = 0;
     let wxy = 0;
     for (let c = 0; c < w; c++) {
-      wx += sx[c] ?? 0;
-      wy += sy[c] ?? 0;
-      wxx += sxx[c] ?? 0;
-      wyy += syy[c] ?? 0;
-      wxy += sxy[c] ?? 0;
+      wx += sx[c] as number;
+      wy += sy[c] as number;
+      wxx += sxx[c] as number;
+      wyy += syy[c] as number;
+      wxy += sxy[c] as number;
       if (c >= win) {
-        wx -= sx[c - win] ?? 0;
-        wy -= sy[c - win] ?? 0;
-        wxx -= sxx[c - win] ?? 0;
-        wyy -= syy[c - win] ?? 0;
-        wxy -= sxy[c - win] ?? 0;
+        wx -= sx[c - win] as number;
+        wy -= sy[c - win] as number;
+        wxx -= sxx[c - win] as number;
+        wyy -= syy[c - win] as number;
+        wxy -= sxy[c - win] as number;
       }
       if (c < win - 1) continue;
       const mx = wx / n;
