@@ -1,24 +1,13 @@
 // Bundles the CLI into one file (dist/bin/strata.js, replacing tsc's output for it) with its worker
 // threads beside it: loading one file instead of some 300 modules halves the start-up time of every
 // command (measured: `strata --version` 0.22 s -> 0.11 s on 2 vCPUs). The library under dist/
-// (plumbing/, porcelain/) stays as tsc wrote it.
+// (plumbing/, porcelain/, personas/) stays as tsc wrote it.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: {
-    strata: 'bin/strata.ts',
-    // Found by the bundle next to itself (new URL('./<name>.js', import.meta.url)).
-    'object-worker': 'plumbing/store/object-worker.ts',
-    'object-reader-worker': 'plumbing/store/object-reader-worker.ts',
-  },
+const common = {
   outdir: 'dist/bin',
   bundle: true,
-  // Code loaded only by some commands (the creative persona's image and model libraries) goes into
-  // chunks that those commands import on use, so every other command starts as fast as before.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  // A native addon with platform packages: loaded from node_modules at run time.
-  external: ['sharp'],
   platform: 'node',
   format: 'esm',
   target: 'node20',
@@ -26,6 +15,18 @@ await build({
   minify: true,
   keepNames: true,
   logLevel: 'warning',
+  // A native addon with platform packages: loaded from node_modules at run time.
+  external: ['sharp'],
   // Bundled CommonJS packages call require(); give them one.
   banner: { js: "import { createRequire as __strataRequire } from 'node:module'; const require = __strataRequire(import.meta.url);" },
+};
+
+rmSync('dist/bin/chunks', { recursive: true, force: true });
+// The CLI: what only some commands load (the creative persona's image and model libraries) goes into
+// chunks those commands import on use, so every other command still starts from one file.
+await build({ ...common, entryPoints: { strata: 'bin/strata.ts' }, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+// The worker threads, found by the bundle next to itself (new URL('./<name>.js', import.meta.url)).
+await build({
+  ...common,
+  entryPoints: { 'object-worker': 'plumbing/store/object-worker.ts', 'object-reader-worker': 'plumbing/store/object-reader-worker.ts' },
 });

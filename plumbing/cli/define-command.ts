@@ -33,7 +33,10 @@ function positionals(command: string): Array<{ name: string; variadic: boolean }
  * order (so `ls-tree T -- -name` works), and refuse any that have no place.
  */
 function bindAfterDoubleDash(command: string, argv: Record<string, unknown>): Record<string, unknown> {
-  const extra = ((argv._ as unknown[] | undefined) ?? []).slice(1).map(String);
+  // `_` starts with the command's own words (`cat-file`, or `creative diff` for a subcommand).
+  const words = ((argv._ as unknown[] | undefined) ?? []).map(String);
+  const name = command.split(' ')[0] as string;
+  const extra = words.slice(words.indexOf(name) + 1);
   if (extra.length === 0) return argv;
   const out = { ...argv };
   for (const p of positionals(command)) {

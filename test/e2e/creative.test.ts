@@ -86,7 +86,7 @@ beforeAll(async () => {
 
 describe('creative diff', () => {
   it('gives figures for images and models, and bytes for other files', () => {
-    const r = okJson(['creative', 'diff', v1, v2, '--json'], { cwd: dir });
+    const r = okJson(['creative', 'diff', v1, v2], { cwd: dir });
     const byPath = new Map<string, any>(r.assets.map((a: any) => [a.path, a]));
     expect([...byPath.keys()].sort()).toEqual(['art/hero.png', 'art/resaved.png', 'models/cube.obj', 'notes.txt']);
 
@@ -142,7 +142,7 @@ describe('creative diff', () => {
   it('compares a version with the working folder, and names a broken file without failing the rest', async () => {
     write(dir, { 'art/hero.png': await png(picture({ x: 0, y: 0, w: 4, h: 4, rgb: [0, 0, 0] })), 'art/broken.png': Buffer.from('\x89PNG\r\n\x1a\nnot really a png') });
     const r = strata(['creative', 'diff', 'HEAD', '--json'], { cwd: dir });
-    expect(r.status).toBe(3);
+    expect(r.code).toBe(3);
     const out = JSON.parse(r.stdout);
     const byPath = new Map<string, any>(out.assets.map((a: any) => [a.path, a]));
     expect(byPath.get('art/hero.png').image.diff.changedPixels).toBe(80 + 16);
@@ -151,17 +151,17 @@ describe('creative diff', () => {
     expect(out.to.folder).toBeTruthy();
     // Back to the snapshot's state for the tests below.
     write(dir, { 'art/hero.png': await png(picture({ x: 5, y: 6, w: 10, h: 8, rgb: [250, 20, 200] })) });
-    strata(['creative', 'diff', 'HEAD', '--json'], { cwd: dir });
+    strata(['creative', 'diff', 'HEAD'], { cwd: dir });
   });
 
   it('compare: one file between two points, even unchanged', () => {
-    const r = okJson(['creative', 'compare', 'art/hero.png', v1, v2, '--json'], { cwd: dir });
+    const r = okJson(['creative', 'compare', 'art/hero.png', v1, v2], { cwd: dir });
     expect(r.image.diff.changedPixels).toBe(80);
-    const same = okJson(['creative', 'compare', 'art/hero.png', v2, v2, '--json'], { cwd: dir });
+    const same = okJson(['creative', 'compare', 'art/hero.png', v2, v2], { cwd: dir });
     expect(same.status).toBe('unchanged');
     expect(same.image.diff.identical).toBe(true);
     const missing = strata(['creative', 'compare', 'art/nothing.png', v1, v2], { cwd: dir });
-    expect(missing.status).toBe(1);
+    expect(missing.code).toBe(1);
     expect(errorCode(missing.stderr)).toBe('PATH_NOT_FOUND');
     expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
@@ -169,14 +169,14 @@ describe('creative diff', () => {
 
 describe('creative timeline and thumbnails', () => {
   it('lists every change of a file with figures, and marks re-saves', () => {
-    const r = okJson(['creative', 'timeline', 'art/resaved.png', '--json'], { cwd: dir });
+    const r = okJson(['creative', 'timeline', 'art/resaved.png'], { cwd: dir });
     expect(r.entries.map((e: any) => e.version)).toEqual([v1, v2]);
     expect(r.entries[0]).toMatchObject({ change: 'added', visuallyIdentical: false });
     expect(r.entries[1]).toMatchObject({ change: 'modified', visuallyIdentical: true });
     expect(r.entries[1].magnitude).toMatchObject({ kind: 'image', changedPixels: 0 });
     for (const e of r.entries) expect(e.thumbnail).toMatch(HEX64);
 
-    const hero = okJson(['creative', 'timeline', 'art/hero.png', '--json'], { cwd: dir });
+    const hero = okJson(['creative', 'timeline', 'art/hero.png'], { cwd: dir });
     expect(hero.entries[1].magnitude.changedPixels).toBe(80);
     expect(hero.entries[1].sizeDelta).toBe(hero.entries[1].size - hero.entries[0].size);
     const table = ok(['creative', 'timeline', 'models/cube.obj'], { cwd: dir });
@@ -198,31 +198,31 @@ describe('creative timeline and thumbnails', () => {
   });
 
   it('makes thumbnails once and reuses them; gc drops them with their source', async () => {
-    const first = okJson(['creative', 'thumbnails', v1, '--json'], { cwd: dir });
+    const first = okJson(['creative', 'thumbnails', v1], { cwd: dir });
     // The timelines above already made some; every image and model of v1 has one now.
     expect(first.assets).toBe(3);
     expect(first.entries).toHaveLength(3);
-    const again = okJson(['creative', 'thumbnails', v1, '--json'], { cwd: dir });
+    const again = okJson(['creative', 'thumbnails', v1], { cwd: dir });
     expect(again).toMatchObject({ made: 0, reused: 3 });
 
     const out = join(dir, '..', 'thumb.png');
-    const t = okJson(['creative', 'thumb', `${v2}:art/hero.png`, '-o', out, '--json'], { cwd: dir });
+    const t = okJson(['creative', 'thumb', `${v2}:art/hero.png`, '-o', out], { cwd: dir });
     expect(t.made).toBe(false);
     const meta = await sharp(readFileSync(out)).metadata();
     expect(Math.max(meta.width ?? 0, meta.height ?? 0)).toBeLessThanOrEqual(256);
 
     const bad = strata(['creative', 'thumb', `${v2}:notes.txt`, '-o', out], { cwd: dir });
-    expect(bad.status).toBe(1);
+    expect(bad.code).toBe(1);
     expect(errorCode(bad.stderr)).toBe('ASSET_UNSUPPORTED');
 
     // Forget v1: the thumbnails of contents only it held go at the next gc.
     ok(['forget', v1], { cwd: dir });
-    const gc = okJson(['gc', '--json'], { cwd: dir });
+    const gc = okJson(['gc'], { cwd: dir });
     const derived = gc.derived.find((d: any) => d.namespace === 'creative/thumbnails-256');
     // v1's hero.png, resaved.png and cube.obj all differ in bytes from v2's.
     expect(derived).toMatchObject({ dropped: 3, kept: 3 });
-    expect(okJson(['check', '--json'], { cwd: dir }).ok).toBe(true);
-    const after = okJson(['creative', 'thumbnails', v2, '--json'], { cwd: dir });
+    expect(okJson(['check'], { cwd: dir }).ok).toBe(true);
+    const after = okJson(['creative', 'thumbnails', v2], { cwd: dir });
     expect(after.made).toBe(0);
   });
 

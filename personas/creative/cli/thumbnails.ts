@@ -2,21 +2,21 @@ import { z } from 'zod';
 import { defineCommand, formatBytes } from '../../../porcelain/cli/index.js';
 
 export const creativeThumbnailsCommand = defineCommand({
-  command: 'thumbnails [version]',
+  command: 'thumbnails [revision]',
   describe: 'Make (once) and store a thumbnail of every image and model in a version; later versions and timelines reuse them',
   group: 'persona',
   builder: (y) =>
     y
-      .positional('version', { type: 'string', describe: 'a version, or <version>:<folder> (default: HEAD)' })
+      .positional('revision', { type: 'string', describe: 'a version, or <version>:<folder> (default: HEAD)' })
       .option('jobs', { type: 'number', describe: 'files decoded at once (default 2)' })
       .option('wait', { type: 'number', describe: 'seconds to wait for a repository lock held by gc (default 10)' }),
-  schema: z.object({ version: z.string().optional(), jobs: z.number().int().min(1).max(64).optional(), wait: z.number().min(0).default(10) }),
+  schema: z.object({ revision: z.string().optional(), jobs: z.number().int().min(1).max(64).optional(), wait: z.number().min(0).default(10) }),
   run: async (args, ctx) => {
     const repo = await ctx.openRepo();
     const { thumbnails } = await import('../ops/thumbnails.js');
     const r = await thumbnails({
       repo,
-      ...(args.version === undefined ? {} : { version: args.version }),
+      ...(args.revision === undefined ? {} : { version: args.revision }),
       ...(args.jobs === undefined ? {} : { concurrency: args.jobs }),
       lockWaitMs: Math.round(args.wait * 1000),
     });

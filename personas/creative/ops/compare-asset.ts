@@ -11,6 +11,7 @@ import { decodeImage, type DecodedImage } from '../image/decode.js';
 import { diffImages } from '../image/diff.js';
 import { encodePng } from '../image/encode.js';
 import { renderDiffPictures } from '../image/pictures.js';
+import { modelBounds, unionBox } from '../model/model-bounds.js';
 import { diffModels } from '../model/model-diff.js';
 import { summarizeModel } from '../model/model-summary.js';
 import type { Model } from '../model/model.js';
@@ -129,9 +130,12 @@ async function compareModels(out: AssetDiff, a: Buffer | undefined, b: Buffer | 
   if (ma && mb) out.model.diff = diffModels(ma, mb);
   if (options.outDir === undefined || (!ma && !mb)) return;
   const size = options.previewSize ?? 256;
+  // Before and after framed alike, so their previews are at one scale and can be laid side by side.
+  const box = unionBox(ma ? modelBounds(ma) : undefined, mb ? modelBounds(mb) : undefined);
+  const frame = box ? { frame: box } : {};
   const pngs: Partial<Record<PictureKind, Buffer>> = {};
-  if (ma) pngs.before = await encodePng(renderModelViews(ma, { size }));
-  if (mb) pngs.after = await encodePng(renderModelViews(mb, { size }));
+  if (ma) pngs.before = await encodePng(renderModelViews(ma, { size, ...frame }));
+  if (mb) pngs.after = await encodePng(renderModelViews(mb, { size, ...frame }));
   if (ma && mb) pngs.overlay = await encodePng(renderModelOverlay(ma, mb, { size }));
   out.pictures = await writePictures(options.outDir, options.path, pngs);
 }
