@@ -17,8 +17,9 @@
  *   shapes a region overlaps) in a note.
  * - thumbnails: 200 real PNGs from Debian's wesnoth-1.16-data (portraits and unit sprites, at least
  *   64 px on a side, sorted by path and taken evenly spaced, half from each folder; see
- *   bench/lib/creative-material.ts for where they are found or fetched). When they cannot be had,
- *   200 generated PNGs stand in, the notes say so loudly and the thumbnail targets read n/a. Timed:
+ *   bench/lib/creative-material.ts for where they are found or fetched, and STRATA_BENCH_WESNOTH to
+ *   name another copy or `none`). When they cannot be had, 200 generated PNGs stand in, the notes
+ *   say so loudly and the thumbnail targets read n/a. Timed:
  *   `strata creative thumbnails --json` once on the fresh repository (every thumbnail made and stored),
  *   then again (best of 3: every thumbnail found, none made); then ImageMagick in one call,
  *   `mogrify -path out -thumbnail 256x256> <the same 200 files>` (`>`: shrink only, as strata's
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   const found = findImageMagick();
   const magick = 'missing' in found ? undefined : found;
   if (magick) {
-    report.note('tools', `ImageMagick ${magick.version}: ${magick.compare} -metric AE -fuzz 10% a.png b.png diff.png; ${magick.mogrify} -path out -thumbnail ${MOGRIFY_GEOMETRY} <files>; its own defaults and policy limits`);
+    report.note('tools', `${magick.version}: ${magick.compare} -metric AE -fuzz 10% a.png b.png diff.png; ${magick.mogrify} -path out -thumbnail ${MOGRIFY_GEOMETRY} <files>; its own defaults and policy limits`);
   } else {
     report.note('tools', `${(found as { missing: string }).missing}: its figures and the ratios are n/a`);
   }

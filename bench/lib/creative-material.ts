@@ -5,6 +5,8 @@
  * benchmark's cache folder (`$XDG_CACHE_HOME/strata-bench/`, default `~/.cache/strata-bench/`), or
  * fetched there with `apt-get download` and `dpkg-deb -x` (after `apt-get update` when the first
  * download fails). When all of that fails the caller falls back to generated images and says so.
+ * STRATA_BENCH_WESNOTH=<folder> names another root the package is unpacked into (nothing is fetched
+ * then); STRATA_BENCH_WESNOTH=none skips the real images altogether (the fallback, on purpose).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs';
@@ -118,7 +120,7 @@ function fetchPackage(cache: string, root: string): string | undefined {
   mkdirSync(cache, { recursive: true });
   let deb = debIn(cache);
   if (deb === undefined) {
-    log(`thumbnails: fetching ${WESNOTH_PACKAGE} into ${cache} (apt-get download; about 400 MB, once)`);
+    log(`thumbnails: fetching ${WESNOTH_PACKAGE} into ${cache} (apt-get download, about 150 MB, once)`);
     let r = run('apt-get', ['download', WESNOTH_PACKAGE], cache);
     if (!r.ok) {
       log(`thumbnails: apt-get download failed (${lastLine(r.output)}); running apt-get update and trying again`);
@@ -142,6 +144,13 @@ function hasImages(dir: string): boolean {
  * (then the caller generates images instead).
  */
 export function findWesnothImages(count: number): Material | { failure: string } {
+  const chosen = process.env.STRATA_BENCH_WESNOTH;
+  if (chosen === 'none') return { failure: 'STRATA_BENCH_WESNOTH=none' };
+  if (chosen !== undefined && chosen !== '') {
+    const dir = join(chosen, IMAGES_UNDER_ROOT);
+    if (!hasImages(dir)) return { failure: `STRATA_BENCH_WESNOTH=${chosen} has no ${IMAGES_UNDER_ROOT}/${FOLDERS[0]}` };
+    return { images: pickImages(dir, count), origin: `${WESNOTH_PACKAGE} unpacked at ${chosen} (STRATA_BENCH_WESNOTH)` };
+  }
   const local = join(MATERIAL_ROOT, IMAGES_UNDER_ROOT);
   if (hasImages(local)) return { images: pickImages(local, count), origin: `${WESNOTH_PACKAGE} unpacked at ${MATERIAL_ROOT}` };
   const cache = cacheDir();
@@ -151,7 +160,7 @@ export function findWesnothImages(count: number): Material | { failure: string }
   const failure = fetchPackage(cache, root);
   if (failure !== undefined) return { failure };
   if (!hasImages(cached)) return { failure: `${WESNOTH_PACKAGE} unpacked into ${root} but has no ${IMAGES_UNDER_ROOT}/${FOLDERS[0]}` };
-  return { images: pickImages(cached, count), origin: `${WESNOTH_PACKAGE} fetched with apt-get download into ${root}` };
+  return { images: pickImages(cached, count), origin: `${WESNOTH_PACKAGE}'s .deb (apt-get download) in ${cache}, unpacked into ${root}` };
 }
 
 /**

@@ -68,7 +68,7 @@ function ratio(ctx: CreativeContext, spec: RatioSpec): number | null {
 export function renderRatios(ctx: CreativeContext): string {
   const rows = RATIOS.filter((r) => ctx.options.cases.includes(r.caseName)).map((r) => {
     const value = ratio(ctx, r);
-    const why = value !== null ? '' : ctx.magick === undefined ? ' (ImageMagick not installed)' : ' (a run failed)';
+    const why = value !== null ? '' : ctx.magick === undefined ? ' (no ImageMagick)' : ' (a run failed)';
     return [r.label, value === null ? `n/a${why}` : `${value.toFixed(2)}x`];
   });
   if (rows.length === 0) return '';

@@ -74,7 +74,7 @@ describe('npm run bench:creative', () => {
     } else {
       expect(json.imagemagick).toBe('absent');
       expect(m['ratio.diff_figures_over_compare']).toBeNull();
-      expect(r.stdout).toContain('n/a (ImageMagick not installed)');
+      expect(r.stdout).toContain('n/a (no ImageMagick)');
     }
 
     const temp = /temp folder (\S+);/.exec(r.stderr)?.[1];
