@@ -18,3 +18,16 @@ export { thumbnails, thumb, ensureThumbnails, makeThumbnail, THUMBNAIL_SIZE, THU
 export { summarizeModel, type ModelSummary } from './model/model-summary.js';
 export type { Model, MeshData, NodeData, MaterialData, ModelFormat, RelatedFileReader } from './model/model.js';
 export type { RasterImage } from './image/raster.js';
+// The building blocks, for scripts that compare or preview files that are not in a repository.
+export { decodeImage, probeImage, DEFAULT_MAX_PIXELS, type DecodedImage, type DecodeOptions, type ImageInput, type ImageInfo } from './image/decode.js';
+export { imageFormatOf, isImagePath, type ImageFormat } from './image/formats.js';
+export { diffImages, type ImageDiff, type ImageComparison, type InfoChange, type DiffOptions } from './image/diff.js';
+export { renderDiffPictures, type DiffPictures } from './image/pictures.js';
+export { encodePng } from './image/encode.js';
+export { imageThumbnail, rasterThumbnail } from './image/thumbnail.js';
+export { contactSheet, type ContactSheetCell, type ContactSheetOptions } from './image/contact-sheet.js';
+export { parseModel, type ParseModelOptions } from './model/parse-model.js';
+export { modelFormatOf, isModelPath } from './model/model-formats.js';
+export { diffModels, type ModelDiff, type DiffModelsOptions } from './model/model-diff.js';
+export { modelBounds, unionBox, type Box } from './model/model-bounds.js';
+export { renderModelViews, renderModelOverlay, renderModelThumbnail, VIEW_NAMES, type ViewName, type RenderOptions, type OverlayOptions } from './model/rasterizer.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as plumbing from '../../plumbing/index.js';
 import * as porcelain from '../../porcelain/index.js';
+import * as creative from '../../personas/creative/index.js';
 
 describe('architecture: public surface', () => {
   it('plumbing exports exactly the documented names', () => {
@@ -9,6 +10,10 @@ describe('architecture: public surface', () => {
 
   it('porcelain exports exactly the documented names', () => {
     expect(Object.keys(porcelain).sort()).toMatchSnapshot();
+  });
+
+  it('the creative persona exports exactly the documented names', () => {
+    expect(Object.keys(creative).sort()).toMatchSnapshot();
   });
 
   it('the seed names are part of the public API', () => {

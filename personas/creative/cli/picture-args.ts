@@ -10,6 +10,8 @@ export function pictureOptionsSpec(y: Argv): Argv {
     .option('threshold', { type: 'number', describe: 'how different a pixel must be to count as changed, 0..1 (YIQ colour distance; default 0.1)' })
     .option('swipe', { type: 'number', describe: 'where the swipe picture splits, 0..1 from the left (default 0.5)' })
     .option('onion', { type: 'number', describe: "the later image's weight in the onion-skin blend, 0..1 (default 0.5)" })
+    .option('picture-size', { type: 'number', describe: 'the longest side of each written picture (default 2048; 0: full size)' })
+    .option('preview-size', { type: 'number', describe: 'the size of each view in model previews (default 256)' })
     .option('max-side', { type: 'number', describe: 'larger images are downscaled to this many pixels on a side before comparing (default 4096)' });
 }
 
@@ -21,6 +23,8 @@ export const pictureSchema = z.object({
   swipe: unit.optional(),
   onion: unit.optional(),
   maxSide: z.number().int().min(16).max(65536).optional(),
+  pictureSize: z.number().int().min(0).max(65536).optional(),
+  previewSize: z.number().int().min(8).max(4096).optional(),
 });
 
 export function pictureArgs(args: z.infer<typeof pictureSchema>): PictureOptions {
@@ -30,5 +34,7 @@ export function pictureArgs(args: z.infer<typeof pictureSchema>): PictureOptions
     ...(args.swipe === undefined ? {} : { swipe: args.swipe }),
     ...(args.onion === undefined ? {} : { onion: args.onion }),
     ...(args.maxSide === undefined ? {} : { maxImageSide: args.maxSide }),
+    ...(args.pictureSize === undefined ? {} : { pictureSize: args.pictureSize }),
+    ...(args.previewSize === undefined ? {} : { previewSize: args.previewSize }),
   };
 }

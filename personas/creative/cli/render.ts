@@ -33,7 +33,8 @@ export function assetFigures(a: AssetDiff): string[] {
       out.push(`${i.width}x${i.height} ${i.format}`);
     }
     if (diff) {
-      if (diff.identical) out.push(a.contentChanged ? 'pixels identical (re-saved)' : 'pixels identical');
+      if (diff.pixelsEqual) out.push(a.contentChanged ? 'pixels identical (re-saved)' : 'pixels identical');
+      else if (diff.identical) out.push('no visible change (every difference below the threshold)');
       else {
         out.push(`${num(diff.changedPixels)} px changed (${diff.changedPercent.toFixed(diff.changedPercent < 1 ? 3 : 2)}%)`);
         out.push(`SSIM ${diff.ssim.toFixed(4)}`);

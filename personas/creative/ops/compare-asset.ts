@@ -37,11 +37,16 @@ export interface CompareAssetOptions {
   swipe?: number | undefined;
   /** The after image's weight in the onion-skin blend, 0..1 (default 0.5). */
   onion?: number | undefined;
+  /** The longest side of each written picture, in pixels (default 2048; 0: the compared size). */
+  pictureSize?: number | undefined;
   /** The longest side of a decoded image, in pixels (larger ones are downscaled first). */
   maxImageSide?: number | undefined;
   /** Preview size per view, in pixels (models). */
   previewSize?: number | undefined;
 }
+
+/** Pictures are written at most this many pixels on a side unless asked otherwise (encoding is the slow part). */
+export const DEFAULT_PICTURE_SIZE = 2048;
 
 /** Reads both sides of one file and compares them as what they are. */
 export async function compareAsset(options: CompareAssetOptions): Promise<AssetDiff> {
@@ -105,7 +110,8 @@ async function compareImages(out: AssetDiff, a: Buffer | undefined, b: Buffer | 
   const cmp = diffImages(da, db, { threshold: options.threshold ?? 0.1 });
   out.image.diff = cmp.summary;
   if (options.outDir === undefined) return;
-  const pictures = await renderDiffPictures(cmp, { swipe: options.swipe ?? 0.5, onion: options.onion ?? 0.5 });
+  const size = options.pictureSize ?? DEFAULT_PICTURE_SIZE;
+  const pictures = await renderDiffPictures(cmp, { swipe: options.swipe ?? 0.5, onion: options.onion ?? 0.5, ...(size > 0 ? { maxSize: size } : {}) });
   out.pictures = await writePictures(options.outDir, options.path, {
     highlight: pictures.highlight,
     'side-by-side': pictures.sideBySide,

@@ -10,7 +10,7 @@ import { AssetSide } from './asset-side.js';
 import type { AssetDiff, AssetStatus } from '../core/asset-diff.js';
 import { compareAsset, type CompareAssetOptions } from './compare-asset.js';
 
-export type PictureOptions = Pick<CompareAssetOptions, 'outDir' | 'threshold' | 'swipe' | 'onion' | 'maxImageSide' | 'previewSize'>;
+export type PictureOptions = Pick<CompareAssetOptions, 'outDir' | 'threshold' | 'swipe' | 'onion' | 'maxImageSide' | 'previewSize' | 'pictureSize'>;
 
 export interface CreativeDiffOptions extends PictureOptions {
   repo: Repository;
@@ -86,6 +86,7 @@ export function pictureOptions(options: PictureOptions): PictureOptions {
   if (options.onion !== undefined) out.onion = options.onion;
   if (options.maxImageSide !== undefined) out.maxImageSide = options.maxImageSide;
   if (options.previewSize !== undefined) out.previewSize = options.previewSize;
+  if (options.pictureSize !== undefined) out.pictureSize = options.pictureSize;
   for (const [name, value] of [['threshold', out.threshold], ['swipe', out.swipe], ['onion', out.onion]] as const) {
     if (value !== undefined && !(value >= 0 && value <= 1)) throw new StrataError('INVALID_ARGUMENT', `${name} is a number from 0 to 1, not ${value}`);
   }

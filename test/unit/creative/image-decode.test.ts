@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePsdBuffer } from 'ag-psd';
 import { PNG } from 'pngjs';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, probeImage } from '../../../personas/creative/image/decode.js';
 import { imageFormatOf, isImagePath } from '../../../personas/creative/image/formats.js';
@@ -25,7 +25,7 @@ function gradient(w: number, h: number): Buffer {
   return data;
 }
 
-function rawSharp(data: Buffer, w: number, h: number, channels: 1 | 2 | 3 | 4 = 4): sharp.Sharp {
+function rawSharp(data: Buffer, w: number, h: number, channels: 1 | 2 | 3 | 4 = 4): Sharp {
   return sharp(data, { raw: { width: w, height: h, channels } });
 }
 
@@ -110,9 +110,9 @@ describe('decodeImage on formats written here', () => {
   const src = gradient(w, h);
 
   it.each([
-    ['gif', (s: sharp.Sharp) => s.gif(), 'palette'],
-    ['webp', (s: sharp.Sharp) => s.webp({ lossless: true }), 'rgb'],
-    ['tiff', (s: sharp.Sharp) => s.tiff({ compression: 'lzw' }), 'rgb'],
+    ['gif', (s: Sharp) => s.gif(), 'palette'],
+    ['webp', (s: Sharp) => s.webp({ lossless: true }), 'rgb'],
+    ['tiff', (s: Sharp) => s.tiff({ compression: 'lzw' }), 'rgb'],
   ] as const)('%s decodes to the pixels written', async (format, encode, colourType) => {
     const data = await encode(rawSharp(src, w, h).removeAlpha()).toBuffer();
     const d = await decodeImage({ name: `x.${format}`, data });

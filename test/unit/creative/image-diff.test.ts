@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type PngOptions } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, type DecodedImage } from '../../../personas/creative/image/decode.js';
 import { diffImages, MASK_ADDED } from '../../../personas/creative/image/diff.js';
@@ -45,7 +45,7 @@ function decoded(r: RasterImage, extra: Partial<DecodedImage['info']> = {}): Dec
   };
 }
 
-async function png(r: RasterImage, options: sharp.PngOptions = {}): Promise<Buffer> {
+async function png(r: RasterImage, options: PngOptions = {}): Promise<Buffer> {
   return sharp(r.data, { raw: { width: r.width, height: r.height, channels: 4 } }).png(options).toBuffer();
 }
 

@@ -94,9 +94,9 @@ export function makeModel(meshes: MeshData[], parts: ModelParts = {}): Model {
 export function translateMesh(mesh: MeshData, offset: Vec3, name = mesh.name): MeshData {
   const positions = new Float32Array(mesh.positions);
   for (let i = 0; i < positions.length; i += 3) {
-    positions[i] += offset[0];
-    positions[i + 1] += offset[1];
-    positions[i + 2] += offset[2];
+    positions[i] = (positions[i] as number) + offset[0];
+    positions[i + 1] = (positions[i + 1] as number) + offset[1];
+    positions[i + 2] = (positions[i + 2] as number) + offset[2];
   }
   return { ...mesh, name, positions, indices: new Uint32Array(mesh.indices), materials: [...mesh.materials] };
 }
