@@ -124,8 +124,9 @@ describe('creative diff', () => {
   it('writes the pictures with -o, and prints a readable summary', async () => {
     const out = join(dir, '..', 'creative-pictures');
     const text = ok(['creative', 'diff', v1, v2, 'art', 'models', '-o', out], { cwd: dir });
-    expect(text).toMatch(/M {2}art\/hero\.png {2}\[image\] {2}64x48 png; 80 px changed/);
-    expect(text).toMatch(/M {2}models\/cube\.obj {2}\[model\]/);
+    expect(text).toMatch(/^ {3}path +kind +size {2}change$/m);
+    expect(text).toMatch(/^M {2}art\/hero\.png +image +[+-]?\d+ B {2}64x48 png; 80 px changed \(2\.60%\); SSIM 0\.\d+; 1 region, largest 10x8 at 5,6$/m);
+    expect(text).toMatch(/^M {2}models\/cube\.obj +model +[+-]?\d+ B {2}8 vertices, 6 faces; centre moved 2 \(2, 0, 0\); vertices moved max 2, mean 2/m);
     expect(text).not.toMatch(/notes\.txt/);
     for (const kind of ['highlight', 'side-by-side', 'onion', 'swipe']) {
       const file = join(out, 'art', `hero.png.${kind}.png`);

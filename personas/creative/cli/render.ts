@@ -77,18 +77,30 @@ export function assetFigures(a: AssetDiff): string[] {
   if (out.length === 0 || a.kind === 'other') {
     if (a.before && a.after) out.push(a.contentChanged ? `${formatBytes(a.before.size)} -> ${formatBytes(a.after.size)}` : `${formatBytes(a.after.size)}, same bytes`);
     else out.push(formatBytes((a.after ?? a.before)?.size ?? 0));
-  } else if (a.sizeDelta !== 0) out.push(signedBytes(a.sizeDelta));
+  }
   for (const p of a.problems) out.push(`${p.side} not readable: ${p.message}`);
   return out;
 }
 
-/** One line per compared file, then the pictures written. */
+/** A table: one row per compared file (status, path, kind, size change, figures), then the pictures written. */
 export function renderAssets(assets: readonly AssetDiff[]): string[] {
-  const lines: string[] = [];
-  for (const a of assets) {
-    const name = a.oldPath ? `${a.oldPath} -> ${a.path}` : a.path;
-    lines.push(`${LETTERS[a.status]}  ${name}  [${a.kind}]  ${assetFigures(a).join('; ')}`);
-    for (const [kind, file] of Object.entries(a.pictures ?? {})) lines.push(`     ${kind}: ${file}`);
+  const rows = assets.map((a) => {
+    const figures = assetFigures(a);
+    return {
+      status: LETTERS[a.status],
+      path: a.oldPath ? `${a.oldPath} -> ${a.path}` : a.path,
+      kind: a.kind,
+      size: a.before && a.after ? signedBytes(a.sizeDelta) : formatBytes((a.after ?? a.before)?.size ?? 0),
+      figures: figures.join('; '),
+      pictures: Object.entries(a.pictures ?? {}),
+    };
+  });
+  const pathWidth = Math.min(60, Math.max(4, ...rows.map((r) => r.path.length)));
+  const sizeWidth = Math.max(4, ...rows.map((r) => r.size.length));
+  const lines = [`   ${'path'.padEnd(pathWidth)}  kind   ${'size'.padStart(sizeWidth)}  change`];
+  for (const r of rows) {
+    lines.push(`${r.status}  ${r.path.padEnd(pathWidth)}  ${r.kind.padEnd(5)}  ${r.size.padStart(sizeWidth)}  ${r.figures}`);
+    for (const [kind, file] of r.pictures) lines.push(`   ${''.padEnd(pathWidth)}  ${kind}: ${file}`);
   }
   return lines;
 }
