@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isStrataError, resolveVersion } from '../../../porcelain/index.js';
 import { defineCommand, sourceFolder } from '../../../porcelain/cli/index.js';
 import { pictureArgs, pictureOptionsSpec, pictureSchema } from './picture-args.js';
+import { countProgress } from './count-progress.js';
 import { renderAssets, renderTotals } from './render.js';
 
 export const creativeDiffCommand = defineCommand({
@@ -40,14 +41,16 @@ export const creativeDiffCommand = defineCommand({
     }
     // Loaded on use: the image and model libraries would slow every other command's start.
     const { creativeDiff } = await import('../ops/visual-diff.js');
+    const progress = countProgress('comparing', ctx.json);
     const r = await creativeDiff({
       repo,
+      onAsset: (done, total, asset) => progress.update(done, total, asset.path),
       from: args.a,
       ...(to === undefined ? { source: resolve(sourceFolder(repo, args.source, 'compare with')) } : { to }),
       ...(paths.length > 0 ? { paths } : {}),
       assetsOnly: args.assetsOnly,
       ...pictureArgs(args),
-    });
+    }).finally(() => progress.done());
     if (r.totals.problems > 0) ctx.setExitCode(3);
     if (ctx.json) return ctx.printJson(r);
     const toText = 'folder' in r.to ? r.to.folder : r.to.revision;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand, formatBytes } from '../../../porcelain/cli/index.js';
+import { countProgress } from './count-progress.js';
 
 export const creativeThumbnailsCommand = defineCommand({
   command: 'thumbnails [revision]',
@@ -14,12 +15,14 @@ export const creativeThumbnailsCommand = defineCommand({
   run: async (args, ctx) => {
     const repo = await ctx.openRepo();
     const { thumbnails } = await import('../ops/thumbnails.js');
+    const progress = countProgress('thumbnails', ctx.json);
     const r = await thumbnails({
+      onProgress: (done, total) => progress.update(done, total),
       repo,
       ...(args.revision === undefined ? {} : { version: args.revision }),
       ...(args.jobs === undefined ? {} : { concurrency: args.jobs }),
       lockWaitMs: Math.round(args.wait * 1000),
-    });
+    }).finally(() => progress.done());
     for (const f of r.failed) ctx.warn(`no thumbnail for ${f.path}: ${f.message}`, { code: f.code, path: f.path });
     if (r.failed.length > 0) ctx.setExitCode(3);
     if (ctx.json) return ctx.printJson(r);

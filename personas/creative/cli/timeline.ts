@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { StrataError } from '../../../porcelain/index.js';
 import { defineCommand, formatBytes, signedBytes } from '../../../porcelain/cli/index.js';
 import { describeChange, isoTime } from '../core/timeline-html.js';
+import { countProgress } from './count-progress.js';
 import { writeFileAtomic } from '../ops/write-file-atomic.js';
 
 export const creativeTimelineCommand = defineCommand({
@@ -34,15 +35,17 @@ export const creativeTimelineCommand = defineCommand({
     if ((format === 'table' || format === 'json') && args.out !== undefined) throw new StrataError('USAGE', '-o is for --format html or png');
     const repo = await ctx.openRepo();
     const { timeline } = await import('../ops/timeline.js');
+    const progress = countProgress('timeline', ctx.json);
     const r = await timeline({
       repo,
+      onProgress: (stage, done, total) => progress.update(done, total, stage),
       path: args.path,
       ...(args.branch === undefined ? {} : { branch: args.branch }),
       all: args.all,
       ...(args.maxCount === undefined ? {} : { limit: args.maxCount }),
       thumbnails: args.thumbnails || format === 'html' || format === 'png',
       ...(args.threshold === undefined ? {} : { threshold: args.threshold }),
-    });
+    }).finally(() => progress.done());
     if (format === 'html' || format === 'png') {
       const { renderTimeline } = await import('../ops/timeline-render.js');
       const bytes = await renderTimeline({ repo, timeline: r, format });

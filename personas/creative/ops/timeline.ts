@@ -29,7 +29,7 @@ export interface TimelineOptions {
   threshold?: number | undefined;
   /** Images are compared at most this many pixels on a side (default 1024: quick, and enough to rank changes). */
   maxImageSide?: number | undefined;
-  onProgress?: ((stage: 'versions' | 'figures' | 'thumbnails', done: number, total: number) => void) | undefined;
+  onProgress?: ((stage: 'figures' | 'thumbnails', done: number, total: number) => void) | undefined;
 }
 
 export interface TimelineResult {
