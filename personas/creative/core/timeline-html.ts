@@ -40,7 +40,7 @@ export function describeChange(e: TimelineEntry): string {
   if (e.change === 'deleted') return 'deleted';
   if (e.problem) return `not readable: ${e.problem.code}`;
   const m = e.magnitude;
-  if (e.visuallyIdentical) return 're-saved, pixels identical';
+  if (e.visuallyIdentical) return 're-saved, visually identical';
   if (!m) return e.change === 'modified' ? 'changed' : e.change;
   if (m.kind === 'image') {
     return `${m.changedPercent.toFixed(m.changedPercent < 1 ? 2 : 1)}% pixels, SSIM ${m.ssim.toFixed(3)}${m.resized ? ', resized' : ''}`;
