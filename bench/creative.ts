@@ -49,29 +49,7 @@ import { findImageMagick } from './lib/creative-tools.js';
 import { renderTargets } from './lib/porcelain-report.js';
 import { ProcessRunner } from './lib/proc.js';
 import { Report, renderJson } from './lib/report.js';
-import { cleanupOnExit, machineContext, noteLoad, parseOrExit } from './lib/session.js';
-
-/** Runs the selected cases in order; a failing case is noted and the others still run. */
-async function runCases(ctx: CreativeContext): Promise<number> {
-  let failures = 0;
-  for (const name of ctx.options.cases) {
-    const start = process.hrtime.bigint();
-    try {
-      await CASE_RUNNERS[name](ctx);
-    } catch (err) {
-      failures++;
-      const message = err instanceof Error ? err.message : String(err);
-      ctx.report.note(name, `FAILED: ${message}`);
-      log(`${name}: FAILED: ${message}`);
-    }
-    log(`${name}: done in ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)} s`);
-  }
-  return failures;
-}
-
-function renderNotes(report: Report): string {
-  return report.notes.length === 0 ? '' : `notes:\n${report.notes.map((n) => `  [${n.caseName}] ${n.text}`).join('\n')}\n`;
-}
+import { cleanupOnExit, machineContext, noteLoad, parseOrExit, renderNotes, runCases } from './lib/session.js';
 
 async function main(): Promise<void> {
   const options = parseOrExit(() => parseCreativeArgs(process.argv.slice(2)));
@@ -94,7 +72,7 @@ async function main(): Promise<void> {
   const ctx: CreativeContext = { options, sizes, workDir, runner, report, magick, results: [], projects: [] };
 
   const start = process.hrtime.bigint();
-  const failures = await runCases(ctx);
+  const failures = await runCases(ctx.options.cases, CASE_RUNNERS, ctx, log);
   const totalSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   const loadEnd = loadavg()[0] ?? 0;
   noteLoad(report, 'at the end', loadEnd);

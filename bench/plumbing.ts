@@ -20,7 +20,7 @@ import { runWriteTreeCase } from './lib/case-write-tree.js';
 import { log, type BenchContext } from './lib/context.js';
 import { ProcessRunner } from './lib/proc.js';
 import { Report, renderJson, renderTable } from './lib/report.js';
-import { cleanupOnExit, machineContext, noteLoad, parseOrExit } from './lib/session.js';
+import { cleanupOnExit, machineContext, noteLoad, parseOrExit, runCases } from './lib/session.js';
 
 const CASES: Record<CaseName, (ctx: BenchContext) => void | Promise<void>> = {
   chunker: runChunkerCase,
@@ -30,24 +30,6 @@ const CASES: Record<CaseName, (ctx: BenchContext) => void | Promise<void>> = {
   'cat-file': runCatFileCase,
   others: runOthersCase,
 };
-
-/** Runs the selected cases in order; a failing case is reported and the others still run. */
-async function runCases(ctx: BenchContext): Promise<number> {
-  let failures = 0;
-  for (const name of ctx.options.cases) {
-    const start = process.hrtime.bigint();
-    try {
-      await CASES[name](ctx);
-    } catch (err) {
-      failures++;
-      const message = err instanceof Error ? err.message : String(err);
-      ctx.report.note(name, `FAILED: ${message}`);
-      log(`${name}: FAILED: ${message}`);
-    }
-    log(`${name}: done in ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)} s`);
-  }
-  return failures;
-}
 
 async function main(): Promise<void> {
   const options = parseOrExit(() => parseBenchArgs(process.argv.slice(2)));
@@ -63,7 +45,7 @@ async function main(): Promise<void> {
   const loadStart = loadavg()[0] ?? 0;
   noteLoad(report, 'at the start', loadStart);
   const start = process.hrtime.bigint();
-  const failures = await runCases(ctx);
+  const failures = await runCases(ctx.options.cases, CASES, ctx, log);
   const totalSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   const loadEnd = loadavg()[0] ?? 0;
   if (options.keep) report.note('bench', `temp folder kept: ${workDir}`);

@@ -7,21 +7,11 @@ import { megabytes } from './context.js';
 import type { CreativeCase } from './creative-args.js';
 import type { CreativeContext, CreativeResult } from './creative-cases.js';
 import type { TargetRow } from './porcelain-report.js';
-import type { Report, Target } from './report.js';
+import { renderGrid, type Report, type Target } from './report.js';
 
 const fixed = (value: number | null | undefined, digits: number): string => (value === null || value === undefined || !Number.isFinite(value) ? '' : value.toFixed(digits));
 const secondsText = (value: number): string => value.toFixed(value < 10 ? 3 : 2);
 
-/** Columns padded to their widest cell; `right` marks right-aligned (numeric) columns. */
-function renderGrid(header: string[], rows: string[][], right: boolean[]): string {
-  const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => (r[col] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, col) => (right[col] ? cell.padStart(widths[col] as number) : cell.padEnd(widths[col] as number)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 function resultOf(ctx: CreativeContext, caseName: CreativeCase, key: string): CreativeResult | undefined {
   return ctx.results.find((r) => r.caseName === caseName && r.key === key);

@@ -7,7 +7,7 @@ import { megabytes } from './context.js';
 import { MIB } from './data.js';
 import type { PorcelainCase, ToolName } from './porcelain-args.js';
 import { LARGE_FILE_ROUNDS, SMALL_FILE_ROUNDS, UNCHANGED_ROUNDS, type OpResult, type PorcelainContext } from './porcelain-cases.js';
-import { formatTarget, type Report, type Target } from './report.js';
+import { formatTarget, renderGrid, type Report, type Target } from './report.js';
 
 /** Strata's peak RSS limit over every command it runs, MB. */
 export const RSS_LIMIT_MB = 250;
@@ -34,16 +34,6 @@ const fixed = (value: number | null | undefined, digits: number, unit = ''): str
 
 const seconds = (value: number | null | undefined): string => fixed(value, value !== null && value !== undefined && value < 10 ? 3 : 2);
 
-/** Columns padded to their widest cell; `right` marks right-aligned (numeric) columns. */
-function renderGrid(header: string[], rows: string[][], right: boolean[]): string {
-  const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => (r[col] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, col) => (right[col] ? cell.padStart(widths[col] as number) : cell.padEnd(widths[col] as number)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 function resultOf(ctx: PorcelainContext, op: PorcelainCase, tool: ToolName): OpResult | undefined {
   return ctx.results.find((r) => r.op === op && r.tool === tool);

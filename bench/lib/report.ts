@@ -103,3 +103,14 @@ export function renderJson(report: Report, context: Record<string, string | numb
   const missed = Object.values(targets).filter((t) => t.status === 'MISS').length;
   return JSON.stringify({ bench, ...context, missed, metrics, targets, notes: report.notes });
 }
+
+/** Columns padded to their widest cell; `right` marks right-aligned (numeric) columns. */
+export function renderGrid(header: string[], rows: string[][], right: boolean[]): string {
+  const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => (r[col] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, col) => (right[col] ? cell.padStart(widths[col] as number) : cell.padEnd(widths[col] as number)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}

@@ -53,3 +53,31 @@ export function machineContext(rssMethod: RssMethod): Record<string, string | nu
     rssMethod,
   };
 }
+
+/**
+ * Runs the named cases in order, each by its runner; a failing case is noted in the report (and the
+ * log) and the others still run. Returns the number of failed cases.
+ */
+export async function runCases<C extends { report: Report }>(names: readonly string[], runners: Record<string, (ctx: C) => void | Promise<void>>, ctx: C, log: (line: string) => void): Promise<number> {
+  let failures = 0;
+  for (const name of names) {
+    const start = process.hrtime.bigint();
+    try {
+      const run = runners[name];
+      if (!run) throw new Error(`no such case: ${name}`);
+      await run(ctx);
+    } catch (err) {
+      failures++;
+      const message = err instanceof Error ? err.message : String(err);
+      ctx.report.note(name, `FAILED: ${message}`);
+      log(`${name}: FAILED: ${message}`);
+    }
+    log(`${name}: done in ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)} s`);
+  }
+  return failures;
+}
+
+/** The report's notes as printed after the tables (empty when there are none). */
+export function renderNotes(report: Report): string {
+  return report.notes.length === 0 ? '' : `notes:\n${report.notes.map((n) => `  [${n.caseName}] ${n.text}`).join('\n')}\n`;
+}
