@@ -7,7 +7,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, okJson, removeTempDirs, tempDir } from './helpers.js';
+import { ok, okJson, removeTempDirs, strataP, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -95,6 +95,14 @@ describe('creative persona on real files', () => {
     expect(blue).toBeGreaterThan(500);
     const side = await sharp(join(out, 'portraits', 'spearman.png.side-by-side.png')).metadata();
     expect(side.width).toBeGreaterThan(800);
+  }, 60_000);
+
+  it('two thumbnail runs at once both succeed and keep each other\'s thumbnails', async () => {
+    const [a, b] = await Promise.all([strataP(['creative', 'thumbnails', v1, '--json'], { cwd: dir }), strataP(['creative', 'thumbnails', v2, '--json'], { cwd: dir })]);
+    expect([a.code, b.code], `${a.stderr}\n${b.stderr}`).toEqual([0, 0]);
+    expect(okJson(['creative', 'thumbnails', v1], { cwd: dir }).made).toBe(0);
+    expect(okJson(['creative', 'thumbnails', v2], { cwd: dir }).made).toBe(0);
+    expect(okJson(['check'], { cwd: dir }).ok).toBe(true);
   }, 60_000);
 
   it('makes a thumbnail of every image and model, whatever its format', async () => {
