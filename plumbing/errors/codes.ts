@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   UNKNOWN_TAG: EXIT.failed,
   BRANCH_EXISTS: EXIT.failed,
   UNKNOWN_BRANCH: EXIT.failed,
+  RECORD_NOT_FOUND: EXIT.failed,
   BRANCH_CURRENT: EXIT.failed,
   // locks (11)
   LOCKED: EXIT.locked,
