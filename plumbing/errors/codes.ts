@@ -61,6 +61,10 @@ export const ERROR_CODES = {
   ASSET_UNSUPPORTED: EXIT.failed,
   ASSET_CORRUPT: EXIT.failed,
   FILE_TOO_LARGE: EXIT.failed,
+  ELEMENT_NOT_FOUND: EXIT.failed,
+  TARGET_EXISTS: EXIT.failed,
+  UNKNOWN_APP: EXIT.failed,
+  APP_RUNNING: EXIT.failed,
   // process
   INTERRUPTED: EXIT.interrupted,
   INTERNAL: EXIT.internal,
