@@ -11,16 +11,16 @@ export const creativeSubcommands: StrataCommand[] = [creativeDiffCommand, creati
 
 export const creativeCommand: StrataCommand = {
   command: 'creative <command>',
-  describe: 'For artists: visual diffs of images and 3D models, timelines with thumbnails',
+  describe: 'For artists: visual diffs of images and 3D models, timelines, thumbnails, elements, asset references, workspaces',
   group: 'persona',
   name: 'creative',
-  summary: 'For artists: visual diffs of images and 3D models, timelines with thumbnails',
+  summary: 'For artists: visual diffs of images and 3D models, timelines, thumbnails, elements, asset references, workspaces',
   builder: (y: Argv) => {
     let out = y.usage('strata creative <command> [options]');
     for (const c of creativeSubcommands) out = out.command(c);
-    return out.demandCommand(1, 'give a creative command: diff, compare, timeline, thumbnails or thumb');
+    return out.demandCommand(1, `give a creative command: ${creativeSubcommands.map((c) => c.name).join(', ')}`);
   },
   handler: () => {
-    throw new StrataError('USAGE', 'give a creative command: diff, compare, timeline, thumbnails or thumb');
+    throw new StrataError('USAGE', `give a creative command: ${creativeSubcommands.map((c) => c.name).join(', ')}`);
   },
 };
