@@ -6,8 +6,9 @@ import { creativeCompareCommand } from './compare.js';
 import { creativeDiffCommand } from './diff.js';
 import { creativeTimelineCommand } from './timeline.js';
 import { creativeThumbCommand, creativeThumbnailsCommand } from './thumbnails.js';
+import { creativeWorkspaceCommand } from './workspace.js';
 
-export const creativeSubcommands: StrataCommand[] = [creativeDiffCommand, creativeCompareCommand, creativeTimelineCommand, creativeThumbnailsCommand, creativeThumbCommand];
+export const creativeSubcommands: StrataCommand[] = [creativeDiffCommand, creativeCompareCommand, creativeTimelineCommand, creativeThumbnailsCommand, creativeThumbCommand, creativeWorkspaceCommand];
 
 export const creativeCommand: StrataCommand = {
   command: 'creative <command>',
