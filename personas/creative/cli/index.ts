@@ -7,8 +7,11 @@ import { creativeDiffCommand } from './diff.js';
 import { creativeTimelineCommand } from './timeline.js';
 import { creativeThumbCommand, creativeThumbnailsCommand } from './thumbnails.js';
 import { creativeWorkspaceCommand } from './workspace.js';
+import { creativeRefsCommand } from './refs.js';
+import { creativeMvCommand } from './mv.js';
+import { creativeRestoreAssetCommand } from './restore-asset.js';
 
-export const creativeSubcommands: StrataCommand[] = [creativeDiffCommand, creativeCompareCommand, creativeTimelineCommand, creativeThumbnailsCommand, creativeThumbCommand, creativeWorkspaceCommand];
+export const creativeSubcommands: StrataCommand[] = [creativeDiffCommand, creativeCompareCommand, creativeTimelineCommand, creativeThumbnailsCommand, creativeThumbCommand, creativeWorkspaceCommand, creativeRefsCommand, creativeMvCommand, creativeRestoreAssetCommand];
 
 export const creativeCommand: StrataCommand = {
   command: 'creative <command>',
