@@ -14,11 +14,16 @@ import { summarizeXbel } from './recent.js';
 
 export const GIMP_XBEL_APP = /gimp|GNU Image Manipulation Program/i;
 
-/** A settings key for a top-level list: its head, and its name when the next item is a string. */
+/** Whether a list is a named object (`(GimpTemplate "A4" (width 2480) …)`), not a setting with a string value (`(theme "Dark")`). */
+function isNamed(node: SexpNode): boolean {
+  return node.kind === 'list' && node.items[1]?.kind === 'string' && node.items.length > 2 && node.items[2]?.kind === 'list';
+}
+
+/** A settings key for a top-level list: its head, and its name when it is a named object; repeats numbered. */
 function entryKey(node: SexpNode, seen: Map<string, number>): string | undefined {
   const head = headOf(node);
   if (head === undefined || node.kind !== 'list') return undefined;
-  const name = node.items[1]?.kind === 'string' ? ` "${node.items[1].value}"` : '';
+  const name = isNamed(node) && node.items[1]?.kind === 'string' ? ` "${node.items[1].value}"` : '';
   const key = `${head}${name}`;
   const n = (seen.get(key) ?? 0) + 1;
   seen.set(key, n);
@@ -62,6 +67,7 @@ function summarizeRc(b: SummaryBuilder, version: string, file: string, nodes: Se
   if (file === 'sessionrc') {
     const windows: string[] = [];
     const dockables: string[] = [];
+    const seenTop = new Map<string, number>();
     for (const node of nodes) {
       if (headOf(node) === 'session-info') {
         const w = sessionWindow(node);
@@ -71,8 +77,7 @@ function summarizeRc(b: SummaryBuilder, version: string, file: string, nodes: Se
         for (const d of findLists(node, 'dockable')) if (d.kind === 'list') dockables.push(textOf(d.items[1]) ?? '?');
         continue;
       }
-      const seen = new Map<string, number>();
-      const key = entryKey(node, seen);
+      const key = entryKey(node, seenTop);
       if (key !== undefined) b.setting(group, key, renderArgs(node));
     }
     b.list(`windows (${version})`, windows);
@@ -84,7 +89,7 @@ function summarizeRc(b: SummaryBuilder, version: string, file: string, nodes: Se
   const seen = new Map<string, number>();
   for (const node of nodes) {
     const key = entryKey(node, seen);
-    if (key !== undefined) b.setting(group, key, renderArgs(node, node.kind === 'list' && node.items[1]?.kind === 'string' ? 2 : 1));
+    if (key !== undefined) b.setting(group, key, renderArgs(node, isNamed(node) ? 2 : 1));
   }
   if (file === 'templaterc') b.list(`templates (${version})`, nodes.filter((n) => headOf(n) === 'GimpTemplate').map((n) => textOf((n as { items: SexpNode[] }).items[1]) ?? '?'));
   if (file === 'toolrc') {
