@@ -51,3 +51,16 @@ export { godotReferences, scanGodotImport, scanGodotUid, scanGodotProject, scanG
 export { unityReferences, scanUnityMeta, UNITY_YAML_EXTENSIONS } from './refs/unity.js';
 export { planMove, applyEdits, writtenPath, SIDECAR_SUFFIXES, type MovePlan, type FileRewrite, type TextEdit } from './refs/rewrite.js';
 export { refHistory, trackAsset, type RefHistoryEvent, type RefChange, type HistoryPoint, type VersionGraph } from './refs/history.js';
+// Workspace capture: an application's state as records under creative/workspace/<app>.
+export { captureWorkspace, listWorkspaces, showWorkspace, diffWorkspaces, restoreWorkspace, resolveCapture, loadAdapterFile, WORKSPACE_NAMESPACE_PREFIX, BEFORE_RESTORE, type CaptureWorkspaceOptions, type CaptureWorkspaceResult, type ListWorkspacesOptions, type WorkspaceListEntry, type ShowWorkspaceOptions, type ShowWorkspaceResult, type DiffWorkspacesOptions, type DiffWorkspacesResult, type RestoreWorkspaceOptions, type RestoreWorkspaceResult, type WorkspaceRestoreAction, type WorkspaceRestoreKind, type WorkspaceCaptureInfo, type WorkspaceSkip, type WorkspaceRootReport, type AdapterFileInput } from './ops/workspace.js';
+export { BUILTIN_ADAPTERS, adapterFor, knownApps } from './workspace/registry.js';
+export { SummaryBuilder, settingValue, DEFAULT_MAX_FILE_BYTES, type WorkspaceAdapter, type WorkspaceRoot, type WorkspaceSummary, type SummaryInput } from './workspace/adapter.js';
+export { workspaceEnvFrom, homeDir, configHome, dataHome, appData, localAppData, expandPath, WORKSPACE_PLATFORMS, type WorkspaceEnv, type WorkspacePlatform } from './workspace/env.js';
+export { genericAdapter, parseAdapterFile, AdapterFileSchema, type AdapterFile } from './workspace/generic.js';
+export { systemProcessLister, matchProcesses, type ProcessLister } from './workspace/processes.js';
+export { diffSummaries, type SummaryDiff, type SettingChange, type ListChange, type FactChange } from './workspace/summary-diff.js';
+export { parseIni, iniValue, type IniSection, type IniEntry } from './workspace/ini.js';
+export { parseSexp, renderSexp, type SexpNode } from './workspace/sexp.js';
+export { parseJsonc } from './workspace/jsonc.js';
+export { parseXbel, filterXbel, mergeXbel, type XbelBookmark } from './workspace/xbel.js';
+export { blendHeader } from './workspace/blender.js';
