@@ -98,7 +98,7 @@ export const creativeRefsCommand = defineCommand({
     const out: string[] = [];
     if (r.whoUses) {
       out.push(`${r.whoUses.asset}${r.whoUses.exists ? '' : ' (missing)'} is used by ${r.whoUses.users.length} file${r.whoUses.users.length === 1 ? '' : 's'}`);
-      out.push(...capped(r.whoUses.users.map((u) => `  ${u.path}${u.via === undefined ? '' : `  (through ${u.via})`}`)));
+      out.push(...capped(r.whoUses.users.map((u) => `  ${u.path}${u.via === undefined ? '' : `  (through ${u.via})`}${(u as { cycle?: boolean }).cycle ? '  (a cycle leads back to it)' : ''}`)));
     }
     if (r.deps) {
       out.push(`${r.deps.file} depends on ${r.deps.dependencies.length} file${r.deps.dependencies.length === 1 ? '' : 's'}`);

@@ -130,13 +130,13 @@ export class RefIndex {
     return { files: this.graph.files.length, read: this.graph.sources.length, references, broken, external, orphans, cycles: this.cycles() };
   }
 
-  /** Files that use `path`, directly or through others, nearest first (cycle-safe). */
-  whoUses(path: string): Array<{ path: string; depth: number; via?: string }> {
+  /** Files that use `path`, directly or through others, nearest first (cycle-safe: `path` itself is listed once, with `cycle`, when a cycle leads back to it). */
+  whoUses(path: string): Array<{ path: string; depth: number; via?: string; cycle?: boolean }> {
     return this.walk(path, (p) => [...(this.incoming.get(p) ?? [])].sort());
   }
 
   /** What `path` references, directly or through others, nearest first; `missing` marks targets that are not there. */
-  dependencies(path: string): Array<{ path: string; depth: number; via?: string; missing?: boolean }> {
+  dependencies(path: string): Array<{ path: string; depth: number; via?: string; missing?: boolean; cycle?: boolean }> {
     const next = (p: string): string[] => {
       const targets = (this.out.get(p) ?? []).filter((e) => !e.sidecar && e.to !== undefined).map((e) => e.to as string);
       return [...new Set(targets)].sort();
@@ -144,15 +144,22 @@ export class RefIndex {
     return this.walk(path, next).map((d) => (this.existing.has(d.path) ? d : { ...d, missing: true }));
   }
 
-  /** Breadth-first from `start` (left out of the result unless a cycle leads back to it). */
-  private walk(start: string, next: (p: string) => string[]): Array<{ path: string; depth: number; via?: string }> {
+  /** Breadth-first from `start` (itself listed only when a cycle leads back to it). */
+  private walk(start: string, next: (p: string) => string[]): Array<{ path: string; depth: number; via?: string; cycle?: boolean }> {
     const seen = new Set<string>([start]);
-    const out: Array<{ path: string; depth: number; via?: string }> = [];
+    let backToStart = false;
+    const out: Array<{ path: string; depth: number; via?: string; cycle?: boolean }> = [];
     let frontier = [start];
     for (let depth = 1; frontier.length > 0; depth++) {
       const following: string[] = [];
       for (const p of frontier) {
         for (const n of next(p)) {
+          if (n === start && !backToStart) {
+            // A cycle leads back: listed once, not walked again.
+            backToStart = true;
+            out.push({ path: n, depth, via: p, cycle: true });
+            continue;
+          }
           if (seen.has(n)) continue;
           seen.add(n);
           out.push(depth === 1 ? { path: n, depth } : { path: n, depth, via: p });
@@ -227,11 +234,11 @@ export function analyzeGraph(graph: RefGraph): RefAnalysis {
 }
 
 /** The files that use `asset`, transitively. */
-export function whoUses(graph: RefGraph, asset: string): Array<{ path: string; depth: number; via?: string }> {
+export function whoUses(graph: RefGraph, asset: string): Array<{ path: string; depth: number; via?: string; cycle?: boolean }> {
   return new RefIndex(graph).whoUses(asset);
 }
 
 /** What `file` references, transitively. */
-export function dependencies(graph: RefGraph, file: string): Array<{ path: string; depth: number; via?: string; missing?: boolean }> {
+export function dependencies(graph: RefGraph, file: string): Array<{ path: string; depth: number; via?: string; missing?: boolean; cycle?: boolean }> {
   return new RefIndex(graph).dependencies(file);
 }

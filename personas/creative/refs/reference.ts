@@ -176,10 +176,10 @@ export function quote(text: string, quoting: Quoting): string {
   }
 }
 
-/** Nothing a reference can point to: empty, a fragment of the same file, a template placeholder. */
+/** Nothing a reference can point to: empty, a fragment of the same file, a `data:` URI (the content is inline), a template placeholder. */
 export function isSelfOrEmpty(target: string): boolean {
   const t = target.trim();
-  return t === '' || t.startsWith('#') || t.includes('{{') || t.includes('${') || t.includes('<%');
+  return t === '' || t.startsWith('#') || /^data:/i.test(t) || t.includes('{{') || t.includes('${') || t.includes('<%');
 }
 
 /**
