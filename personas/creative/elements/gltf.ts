@@ -260,6 +260,7 @@ export async function restoreGltfElement(current: ElementFile, old: ElementFile,
   const doc = now.doc;
   const root = doc.getRoot();
   const preexisting = new Set<Property>([...root.listTextures(), ...root.listMaterials(), ...root.listMeshes()]);
+  const originalOrder = { nodes: root.listNodes(), meshes: root.listMeshes(), materials: root.listMaterials(), textures: root.listTextures() };
   const oldName = before.nodeNames.get(oldNode) as string;
   const existing = [...now.nodeNames].find(([, name]) => name === oldName)?.[0];
 
@@ -352,6 +353,39 @@ export async function restoreGltfElement(current: ElementFile, old: ElementFile,
   }
   // Copies that became unused by sharing.
   disposeOrphans(doc, [...copied].filter((p) => p.propertyType !== PropertyType.NODE));
+
+  // Keep today's order of nodes, meshes, materials and textures, a restored one in the place of the one it
+  // replaces, so that names by index (`node#4`) still name the same things.
+  const oldNameOf = new Map<Property, string>();
+  for (const [o, c] of map) {
+    const name = before.nodeNames.get(o as Node) ?? before.meshNames.get(o as Mesh) ?? before.materialNames.get(o as Material) ?? before.textureNames.get(o as Texture);
+    if (name !== undefined) oldNameOf.set(c, name);
+  }
+  const nowNameOf = (p: Property): string | undefined => now.nodeNames.get(p as Node) ?? now.meshNames.get(p as Mesh) ?? now.materialNames.get(p as Material) ?? now.textureNames.get(p as Texture);
+  for (const [kind, original] of Object.entries(originalOrder) as [string, Property[]][]) {
+    const live = (root as unknown as Record<string, () => Property[]>)[`list${kind[0]?.toUpperCase()}${kind.slice(1)}`]?.call(root) ?? [];
+    const incoming = live.filter((p) => copied.has(p) && !original.includes(p));
+    const placed = new Set<Property>();
+    const order: Property[] = [];
+    for (const p of original) {
+      if (!p.isDisposed()) {
+        order.push(p);
+        continue;
+      }
+      const name = nowNameOf(p);
+      const replacement = incoming.find((c) => !placed.has(c) && oldNameOf.get(c) === name);
+      if (replacement !== undefined) {
+        placed.add(replacement);
+        order.push(replacement);
+      }
+    }
+    for (const c of incoming) if (!placed.has(c)) order.push(c);
+    const refs = root as unknown as { removeRef(attribute: string, value: Property): void; addRef(attribute: string, value: Property): void };
+    for (const p of order) {
+      refs.removeRef(kind, p);
+      refs.addRef(kind, p);
+    }
+  }
 
   // One buffer for what came from the old file: today's first buffer (a GLB holds one).
   const copiedBuffers = new Set<Property>([...copied].filter((p) => p.propertyType === PropertyType.BUFFER && !p.isDisposed()));

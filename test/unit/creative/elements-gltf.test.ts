@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { gltfHandler, restoreGltfElement } from '../../../personas/creative/elements/gltf.js';
 import { gltfIO, readGltfDocument, type GltfDocument } from '../../../personas/creative/elements/gltf-document.js';
 import type { ElementFile } from '../../../personas/creative/elements/element.js';
+import { debianMaterial } from '../../helpers/debian-material.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const elements = join(here, '../../fixtures/creative/elements/gltf');
@@ -303,5 +304,34 @@ describe('glTF elements: bad input', () => {
     const noImages: ElementFile = { name: 'TextureTransformTest.gltf', data: readFileSync(join(ttDir, 'TextureTransformTest.gltf')), readRelated: async (p) => (p.endsWith('.bin') ? readFileSync(join(ttDir, p)) : undefined) };
     expect((await gltfHandler.list(noImages)).find((e) => e.name === 'texture:UV.png')?.details.missing).toBe(true);
     expect((await errorOf(gltfHandler.extract(noImages, 'texture:UV.png', 'uv.png'))).code).toBe('ASSET_CORRUPT');
+  });
+});
+
+const ENGINE = 'usr/share/assimp/models/glTF2/2CylinderEngine-glTF-Binary/2CylinderEngine.glb';
+const assimp = debianMaterial('assimp-testmodels', ENGINE);
+if (!assimp.root) console.log(`[elements-gltf] 2CylinderEngine skipped: ${assimp.reason}`);
+
+describe.skipIf(!assimp.root)('glTF elements on 2CylinderEngine.glb (1.8 MB, assimp-testmodels)', () => {
+  it('lists its nodes, extracts a subtree and restores a node: valid, every other node and mesh value-identical', async () => {
+    const file = { name: '2CylinderEngine.glb', data: readFileSync(join(assimp.root as string, ENGINE)) };
+    const list = await gltfHandler.list(file);
+    const nodes = list.filter((e) => e.kind === 'node');
+    expect(nodes.length).toBeGreaterThan(50);
+    // The node with the most children: a real subtree.
+    const big = [...nodes].sort((a, b) => (b.details.children as number) - (a.details.children as number))[0] as (typeof nodes)[number];
+    const [out] = await gltfHandler.extract(file, big.name, 'part.glb');
+    expect((await validate((out as { data: Buffer }).data, 'part.glb')).numErrors).toBe(0);
+    const g = await readGltfDocument(file);
+    const leaf = g.doc.getRoot().listNodes().find((n) => n.getMesh() !== null && n.getParentNode() !== null) as NonNullable<ReturnType<typeof nodeNamed>>;
+    const leafName = `node:${g.nodeNames.get(leaf)}`;
+    leaf.setTranslation([1, 2, 3]);
+    const current = { name: '2CylinderEngine.glb', data: Buffer.from(await gltfIO().writeBinary(g.doc)) };
+    const result = await gltfHandler.restore(current, file, leafName);
+    expect((await validate(result.data, '2CylinderEngine.glb')).numErrors).toBe(0);
+    const after = snapshot(await readGltfDocument({ name: 'e.glb', data: result.data }));
+    const before = snapshot(await readGltfDocument(current));
+    const old = snapshot(await readGltfDocument(file));
+    expect(after.get(leafName)).toEqual(old.get(leafName));
+    for (const [key, value] of before) if (!result.restored.includes(key)) expect(after.get(key), key).toEqual(value);
   });
 });
