@@ -64,3 +64,6 @@ export { parseSexp, renderSexp, type SexpNode } from './workspace/sexp.js';
 export { parseJsonc } from './workspace/jsonc.js';
 export { parseXbel, filterXbel, mergeXbel, type XbelBookmark } from './workspace/xbel.js';
 export { blendHeader } from './workspace/blender.js';
+export { listElements, extractElement, restoreElement, listBackups, restoreBackup, BACKUP_NAMESPACE, type ElementSource, type ListElementsOptions, type ListElementsResult, type ExtractElementOptions, type ExtractElementResult, type RestoreElementOptions, type RestoreElementResult, type ElementBackup } from './ops/elements.js';
+export { ELEMENT_HANDLERS, ELEMENT_EXTENSIONS, elementHandlerFor } from './elements/handlers.js';
+export { findElement, closeMatches, type ElementHandler, type ElementInfo, type ElementKind, type ElementFile, type OutputFile, type RestoreResult } from './elements/element.js';

@@ -4,6 +4,7 @@ import { StrataError } from '../../../porcelain/index.js';
 import type { StrataCommand } from '../../../porcelain/cli/index.js';
 import { creativeCompareCommand } from './compare.js';
 import { creativeDiffCommand } from './diff.js';
+import { creativeBackupsCommand, creativeElementsCommand, creativeExtractCommand, creativeRestoreElementCommand } from './elements.js';
 import { creativeTimelineCommand } from './timeline.js';
 import { creativeThumbCommand, creativeThumbnailsCommand } from './thumbnails.js';
 import { creativeWorkspaceCommand } from './workspace.js';
@@ -11,7 +12,7 @@ import { creativeRefsCommand } from './refs.js';
 import { creativeMvCommand } from './mv.js';
 import { creativeRestoreAssetCommand } from './restore-asset.js';
 
-export const creativeSubcommands: StrataCommand[] = [creativeDiffCommand, creativeCompareCommand, creativeTimelineCommand, creativeThumbnailsCommand, creativeThumbCommand, creativeWorkspaceCommand, creativeRefsCommand, creativeMvCommand, creativeRestoreAssetCommand];
+export const creativeSubcommands: StrataCommand[] = [creativeDiffCommand, creativeCompareCommand, creativeTimelineCommand, creativeThumbnailsCommand, creativeThumbCommand, creativeElementsCommand, creativeExtractCommand, creativeRestoreElementCommand, creativeBackupsCommand, creativeWorkspaceCommand, creativeRefsCommand, creativeMvCommand, creativeRestoreAssetCommand];
 
 export const creativeCommand: StrataCommand = {
   command: 'creative <command>',
