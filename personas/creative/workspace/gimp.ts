@@ -30,21 +30,21 @@ function entryKey(node: SexpNode, seen: Map<string, number>): string | undefined
   return n === 1 ? key : `${key} #${n}`;
 }
 
-/** One session-info window: `factory entry` and its geometry and state. */
-function sessionWindow(node: SexpNode): { name: string; value: string } | undefined {
+/** One session-info window: `factory entry`, and its geometry and state as properties. */
+function sessionWindow(node: SexpNode): { name: string; props: Array<[string, string]> } | undefined {
   if (node.kind !== 'list') return undefined;
   const factory = textOf(node.items[1]) ?? '?';
   const factoryEntry = childList(node, 'factory-entry');
   const entry = textOf(factoryEntry?.kind === 'list' ? factoryEntry.items[1] : undefined) ?? (childList(node, 'gimp-toolbox') ? 'gimp-toolbox' : childList(node, 'gimp-dock') ? 'gimp-dock' : factory);
-  const parts: string[] = [];
+  const props: Array<[string, string]> = [];
   const size = childList(node, 'size');
   const position = childList(node, 'position');
-  if (size) parts.push(`size ${renderArgs(size).replace(' ', 'x')}`);
-  if (position) parts.push(`at ${renderArgs(position).replace(' ', ',')}`);
-  if (childList(node, 'open-on-exit')) parts.push('open on exit');
+  if (size) props.push(['size', renderArgs(size).replace(' ', 'x')]);
+  if (position) props.push(['position', renderArgs(position).replace(' ', ',')]);
+  props.push(['open on exit', childList(node, 'open-on-exit') ? 'yes' : 'no']);
   const aux = childList(node, 'aux-info');
-  if (aux?.kind === 'list') for (const a of aux.items.slice(1)) if (a.kind === 'list') parts.push(`${headOf(a)} ${renderArgs(a)}`);
-  return { name: `${factory} ${entry}`, value: parts.join(', ') };
+  if (aux?.kind === 'list') for (const a of aux.items.slice(1)) if (a.kind === 'list') props.push([headOf(a) ?? '?', renderArgs(a)]);
+  return { name: `${factory} ${entry}`, props };
 }
 
 function summarizeRc(b: SummaryBuilder, version: string, file: string, nodes: SexpNode[]): void {
@@ -73,7 +73,7 @@ function summarizeRc(b: SummaryBuilder, version: string, file: string, nodes: Se
         const w = sessionWindow(node);
         if (w === undefined) continue;
         windows.push(w.name);
-        b.setting(`${version}/sessionrc windows`, w.name, w.value);
+        for (const [k, v] of w.props) b.setting(`${version}/sessionrc windows`, `${w.name} ${k}`, v);
         for (const d of findLists(node, 'dockable')) if (d.kind === 'list') dockables.push(textOf(d.items[1]) ?? '?');
         continue;
       }

@@ -91,6 +91,9 @@ export function mergeXbel(current: string | undefined, captured: string, app: Re
   const incoming = parseXbel(captured).filter((b) => bookmarkUsedBy(b, app));
   if (current === undefined) return filterXbel(captured, app).text;
   const existing = parseXbel(current);
+  const mine = existing.filter((b) => bookmarkUsedBy(b, app));
+  // Already the captured bookmarks, in the captured order: leave the file as it is.
+  if (mine.length === incoming.length && mine.every((b, i) => b.text === incoming[i]?.text)) return current;
   let out = current;
   for (const b of existing) {
     if (!bookmarkUsedBy(b, app)) continue;

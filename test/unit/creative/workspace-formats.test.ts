@@ -100,6 +100,8 @@ describe('recently-used.xbel', () => {
     // Merging the same again changes nothing.
     expect(mergeXbel(merged, only.text, /gimp/i)).toBe(merged);
     expect(mergeXbel(undefined, only.text, /gimp/i)).toBe(only.text);
+    // The file the capture came from, bookmarks interleaved with other applications': unchanged.
+    expect(mergeXbel(text, only.text, /gimp/i)).toBe(text);
   });
 });
 
