@@ -95,7 +95,6 @@ function entries(doc: SvgDocument): Entry[] {
     if (href !== undefined && (localName(element.tag) === 'use' || localName(element.tag) === 'image')) {
       details.href = href.startsWith('data:') ? `${href.slice(0, href.indexOf(',') + 1)}…` : href;
     }
-    if (label !== null && label !== undefined) details.label = label;
     out.push({
       info: {
         name,
