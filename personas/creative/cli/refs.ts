@@ -119,7 +119,10 @@ export const creativeRefsCommand = defineCommand({
       if (r.orphans.length === 0) out.push('no orphans');
       else out.push(`orphans (${r.orphans.length}):`, ...capped(r.orphans.map((o) => `  ${o}`)));
     }
-    if (!only && !r.whoUses && !r.deps && r.cycles.length > 0) out.push(`cycles (${r.cycles.length}):`, ...capped(r.cycles.map((c) => `  ${c.join(' -> ')} -> ${c[0]}`)));
+    if (!only && !r.whoUses && !r.deps && r.cycles.length > 0) {
+      const group = (c: string[]): string => (c.length === 1 ? `  ${c[0]} references itself` : `  ${c.length} files reference each other: ${c.slice(0, 4).join(', ')}${c.length > 4 ? ', …' : ''}`);
+      out.push(`cycles (${r.cycles.length}):`, ...capped(r.cycles.map(group)));
+    }
     if (args.list && r.edges) out.push(`references (${r.edges.length}):`, ...r.edges.map(edgeLine));
     ctx.print(out.join('\n'));
   },
