@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { psdHandler } from '../../../personas/creative/elements/psd.js';
 
 type MakeImageData = NonNullable<Parameters<typeof initializeCanvas>[1]>;
+type PsdImageData = ReturnType<MakeImageData>;
 initializeCanvas(
   () => {
     throw new Error('no canvas in tests');
@@ -28,7 +29,7 @@ function solid(width: number, height: number, [r, g, b, a]: Rgba) {
     data[i + 2] = b;
     data[i + 3] = a;
   }
-  return { width, height, data } as unknown as ImageData;
+  return { width, height, data } as unknown as PsdImageData;
 }
 
 function paint(name: string, left: number, top: number, width: number, height: number, colour: Rgba, extra: Partial<Layer> = {}): Layer {
@@ -149,7 +150,7 @@ describe('PSD elements', () => {
     expect(after.get('Characters/Hero')).toEqual(oldSnap.get('Characters/Hero'));
     // The composite: Background red at 80 %, Hero blue on top, then Shade multiply 50 % on the left half.
     const psd = readPsd(result.data, { useImageData: true, skipLayerImageData: true });
-    const c = psd.imageData as ImageData;
+    const c = psd.imageData as PsdImageData;
     const at = (x: number, y: number) => [...c.data.subarray((y * 64 + x) * 4, (y * 64 + x) * 4 + 4)];
     expect(at(15, 15)).toEqual([0, 0, 191, 255]); // blue × (grey 128 multiply at 50 %): 255 × (0.5 + 0.5 × 128/255)
     expect(at(40, 15)).toEqual([255, 0, 0, 204]); // right half: unmasked shade hidden by the mask; red at 80 %

@@ -141,7 +141,7 @@ describe('planning a move', () => {
     bin.copy(glb, 28 + json.length);
     const { graph, contents } = project({ 'm.glb': glb, 'a.png': '' });
     const plan = planMove(graph, contents, 'a.png', 'textures/albedo.png');
-    const out = applyEdits(glb, (plan.rewrites[0] as { edits: never[] }).edits);
+    const out = applyEdits(glb, (plan.rewrites[0] as unknown as { edits: never[] }).edits);
     const jsonLength = out.readUInt32LE(12);
     expect(jsonLength % 4).toBe(0);
     expect(out.readUInt32LE(8)).toBe(out.length);
