@@ -9,10 +9,17 @@ function sourceOf(text: string): ElementSource {
 }
 
 function detailText(details: Record<string, string | number | boolean | null>): string {
-  return Object.entries(details)
-    .filter(([, v]) => v !== null && v !== '')
-    .map(([k, v]) => (v === true ? k : v === false ? `no ${k}` : `${k} ${v}`))
-    .join(', ');
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(details)) {
+    if (v === null || v === '') continue;
+    if (k === 'visible') {
+      if (v === false) parts.push('hidden');
+    } else if (k === 'blendHonoured') {
+      if (v === false) parts.push('(strata draws this blend mode as normal)');
+    } else if (v === true) parts.push(k);
+    else if (v !== false) parts.push(`${k} ${v}`);
+  }
+  return parts.join(', ');
 }
 
 export const creativeElementsCommand = defineCommand({

@@ -94,7 +94,7 @@ export function findElement(file: string, elements: readonly ElementInfo[], want
   if (byLabel.length === 1) return byLabel[0] as ElementInfo;
   const close = closeMatches(wanted, elements.map((e) => e.name));
   throw new StrataError('ELEMENT_NOT_FOUND', `${file} has no element "${wanted}"${close.length > 0 ? `; close matches: ${close.map((c) => `"${c}"`).join(', ')}` : ''}`, {
-    hint: `list them with \`strata creative elements <version>:${file}\``,
+    hint: `list them with \`strata creative elements ${file}\``,
     data: { file, element: wanted, closeMatches: close },
   });
 }
