@@ -32,7 +32,7 @@ export { listBranches, createBranch, deleteBranch, type ListBranchesOptions, typ
 export { listAllVersions, walkFirstParents, resolveVersion, type VersionRecord, type WalkEnd, type HistoryScope } from './ops/version-list.js';
 export { BackupEngine } from './engine/backup-engine.js';
 export { VersionTracker, toVersionInfo, type CreateVersionOptions } from './engine/version-tracker.js';
-export { readStoredContent, type ReadStoredContentOptions } from './ops/read-content.js';
+export { readStoredContent, streamStoredContent, type ReadStoredContentOptions } from './ops/read-content.js';
 export { loadDerivedIndex, readDerived, putDerived, pruneDerived, derivedRefName, DERIVED_REF_PREFIX, type DerivedIndex, type PutDerivedOptions, type PutDerivedResult, type DerivedPruneResult } from './ops/derived.js';
 export { writeRecord, listRecords, listRecordNamespaces, resolveRecord, listRecordFiles, readRecordFile, deleteRecord, recordRefs, RECORDS_REF_PREFIX, type WriteRecordOptions, type RecordFileInput, type RecordInfo, type RecordEntry } from './ops/records.js';
 // What the layers above need of plumbing, so that they import porcelain only.

@@ -28,3 +28,8 @@ export async function readStoredContent(repo: Repository, id: string, options: R
   }
   return blocks.length === 1 ? (blocks[0] as Buffer) : Buffer.concat(blocks, size);
 }
+
+/** The content of a stored file as a stream of blocks, each object verified as it is read (for readers that stop early). */
+export function streamStoredContent(repo: Repository, id: string): AsyncIterable<Buffer> {
+  return readContent(repo.objects, id);
+}

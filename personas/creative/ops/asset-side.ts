@@ -2,9 +2,10 @@
  * One side of a comparison: a stored version, or a folder on disk. Reads files by their `/`-separated
  * path from the root, and the files a model references, relative to the model.
  */
+import { createReadStream } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { StrataError, isStrataError, readStoredContent, resolveVersionPath, splitVersionPath, type Repository } from '../../../porcelain/index.js';
+import { StrataError, isStrataError, readStoredContent, resolveVersionPath, splitVersionPath, streamStoredContent, type Repository } from '../../../porcelain/index.js';
 import type { RelatedFileReader } from '../model/model.js';
 
 export type AssetSideSpec =
@@ -64,6 +65,14 @@ export class AssetSide {
     } catch (err) {
       throw new StrataError('IO_ERROR', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
     }
+  }
+
+  /** A regular file's content as a stream of blocks (for readers that need only its start); undefined when there is no regular file. */
+  async stream(path: string): Promise<AsyncIterable<Buffer> | undefined> {
+    const file = await this.stat(path);
+    if (!file || file.type !== 'file') return undefined;
+    if (this.spec.kind === 'version') return streamStoredContent(this.repo, file.id as string);
+    return createReadStream(this.diskPath(path), { highWaterMark: 1024 * 1024 });
   }
 
   /** Reads the files a model at `modelPath` references (paths relative to its folder, `\` or `/`). */

@@ -20,6 +20,8 @@ import {
 } from '../../../porcelain/index.js';
 import { findElement, type ElementFile, type ElementInfo, type OutputFile } from '../elements/element.js';
 import { elementHandlerFor } from '../elements/handlers.js';
+import { psdHandler } from '../elements/psd.js';
+import { psdListingDocument } from '../elements/psd-prefix.js';
 import { AssetSide } from './asset-side.js';
 
 /** Where a file is read from: `<version>:<path>` of the repository, or a file on disk. */
@@ -70,10 +72,46 @@ export interface ListElementsResult {
   elements: ElementInfo[];
 }
 
+/** PSDs larger than this are listed from their layer records alone, streamed (bounded memory). */
+const STREAMED_LISTING_BYTES = 32 * 1024 * 1024;
+
 export async function listElements(options: ListElementsOptions): Promise<ListElementsResult> {
+  const streamed = await listLargePsd(options.repo, options.source);
+  if (streamed) return streamed;
   const src = await loadSource(options.repo, options.source);
   const elements = await elementHandlerFor(src.file.name).list(src.file);
   return { file: src.label, ...(src.version === undefined ? {} : { version: src.version }), elements };
+}
+
+/** A large PSD's layers from its records alone, read as a stream; undefined when that does not apply. */
+async function listLargePsd(repo: Repository | undefined, source: ElementSource): Promise<ListElementsResult | undefined> {
+  let side: AssetSide;
+  let path: string;
+  let label: string;
+  let version: string | undefined;
+  if ('file' in source) {
+    const abs = resolve(source.file);
+    side = new AssetSide(repo as Repository, { kind: 'folder', root: dirname(abs) });
+    path = basename(abs);
+    label = abs;
+  } else {
+    if (!repo) return undefined;
+    const spec = splitVersionPath(source.spec);
+    if (spec.parts.length === 0) return undefined;
+    const resolved = await resolveVersionPath(repo, spec);
+    side = new AssetSide(repo, { kind: 'version', revision: spec.revision, id: resolved.version });
+    path = resolved.path;
+    label = `${spec.revision}:${resolved.path}`;
+    version = resolved.version;
+  }
+  if (elementHandlerFor(path) !== psdHandler) return undefined;
+  const stat = await side.stat(path);
+  if (!stat || stat.type !== 'file' || stat.size < STREAMED_LISTING_BYTES) return undefined;
+  const stream = await side.stream(path);
+  const small = stream ? await psdListingDocument(stream) : undefined;
+  if (!small) return undefined;
+  const elements = await psdHandler.list({ name: path, data: small });
+  return { file: label, ...(version === undefined ? {} : { version }), elements };
 }
 
 export interface ExtractElementOptions {
