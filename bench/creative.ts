@@ -28,8 +28,26 @@
  *   the same pixels. Timed: `strata creative timeline <path> --json` the first time (thumbnails made),
  *   again (best of 3, thumbnails reused) and with `--format html -o page.html` (best of 2). Checked:
  *   20 entries, thumbnails made then reused, the re-save marked visually identical. No peer.
- * `--quick` shrinks every input (1024 px diff, 20 thumbnails, 5 timeline versions at 512 px) for a
- * fast sanity run; targets then read n/a.
+ * - refs: a generated, deterministic Godot + web project of 10,000 files (bench/lib/creative-refs-
+ *   project.ts): 99 zones of 100 files, each a scene using OBJ+MTL props with their textures, glTF
+ *   characters with their .bin and images, .tres materials with textures and WAV sounds, plus an HTML
+ *   page with its CSS, SVG icons embedding PNGs and a web font; `project.godot` and a main scene tie
+ *   the zones together, design pages fill the count; one texture (`textures/shared/grain.png`) is used
+ *   by every MTL, glTF and style sheet. Planted: 6 broken references (MTL, scene, HTML, glTF, CSS,
+ *   SVG) and 5 orphans. Timed: `strata creative refs --json` on the working folder (best of 3),
+ *   `strata creative refs HEAD --json` the first time (graph computed and stored; once) and again
+ *   (stored graph reused; best of 3), and `strata creative refs --who-uses textures/shared/grain.png
+ *   --json` (best of 3). Checked, each run: the file and reference counts, exactly the planted broken
+ *   references and orphans, no cycle, and every file using the shared texture (transitively), all
+ *   known from what the generator wrote. No peer.
+ * - elements-psd: a 5000 x 3500 PSD written with ag-psd (untimed; three opaque RGB noise layers and a
+ *   small flat logo, about 210 MB; bench/lib/creative-psd.ts) and snapshotted. Timed:
+ *   `strata creative elements <version>:art/poster.psd --json` (best of 3) and `strata creative extract
+ *   <version>:art/poster.psd Paint -o out.png` (best of 2), with peak RSS. Checked: the four layers by
+ *   name and size; the extracted PNG holds the layer's pixels exactly. The memory target judges the
+ *   highest peak RSS of the `elements` runs; the notes give the file size beside it. No peer.
+ * `--quick` shrinks every input (1024 px diff, 20 thumbnails, 5 timeline versions at 512 px, 1,000
+ * files for refs, a 1000 x 700 PSD) for a fast sanity run; targets then read n/a.
  *
  * What is timed, and how: the built CLI (`node dist/bin/strata.js … --repo <project>/.strata`) as a
  * child process, from spawn to exit, as a user would run it, start-up included (about 0.1-0.2 s).
@@ -95,6 +113,8 @@ async function main(): Promise<void> {
     thumbnailImages: sizes.thumbnailImages,
     realImages: ctx.realImages ?? false,
     timelineVersions: sizes.timelineVersions,
+    refsFiles: sizes.refsFiles,
+    psdSize: `${sizes.psdWidth}x${sizes.psdHeight}`,
     imagemagick: magick?.version ?? 'absent',
     ...machineContext(runner.rssMethod),
     totalSeconds: Number(totalSeconds.toFixed(1)),

@@ -1,7 +1,7 @@
 /** Command-line options of the creative benchmark (`bench/creative.ts`). */
 
 /** The cases, in the order they run; `--only` takes these names. */
-export const CREATIVE_CASES = ['image-diff', 'thumbnails', 'timeline'] as const;
+export const CREATIVE_CASES = ['image-diff', 'thumbnails', 'timeline', 'refs', 'elements-psd'] as const;
 export type CreativeCase = (typeof CREATIVE_CASES)[number];
 
 export interface CreativeOptions {
@@ -22,17 +22,23 @@ export interface CreativeSizes {
   /** Side of the square image the timeline follows, and its number of versions. */
   timelineSide: number;
   timelineVersions: number;
+  /** Files of the generated project the refs case reads. */
+  refsFiles: number;
+  /** Canvas of the layered PSD the elements-psd case lists and extracts from. */
+  psdWidth: number;
+  psdHeight: number;
 }
 
-export const FULL_SIZES: CreativeSizes = { diffSide: 4096, thumbnailImages: 200, timelineSide: 2048, timelineVersions: 20 };
-export const QUICK_SIZES: CreativeSizes = { diffSide: 1024, thumbnailImages: 20, timelineSide: 512, timelineVersions: 5 };
+export const FULL_SIZES: CreativeSizes = { diffSide: 4096, thumbnailImages: 200, timelineSide: 2048, timelineVersions: 20, refsFiles: 10_000, psdWidth: 5000, psdHeight: 3500 };
+export const QUICK_SIZES: CreativeSizes = { diffSide: 1024, thumbnailImages: 20, timelineSide: 512, timelineVersions: 5, refsFiles: 1000, psdWidth: 1000, psdHeight: 700 };
 
 export function sizesOf(options: CreativeOptions): CreativeSizes {
   return options.quick ? QUICK_SIZES : FULL_SIZES;
 }
 
 const USAGE = `usage: node dist/bench/creative.js [--quick] [--only <case>[,<case>...]] [--keep]
-  --quick  small inputs (${QUICK_SIZES.diffSide} px diff, ${QUICK_SIZES.thumbnailImages} thumbnails, ${QUICK_SIZES.timelineVersions} timeline versions at ${QUICK_SIZES.timelineSide} px); targets do not apply
+  --quick  small inputs (${QUICK_SIZES.diffSide} px diff, ${QUICK_SIZES.thumbnailImages} thumbnails, ${QUICK_SIZES.timelineVersions} timeline versions at ${QUICK_SIZES.timelineSide} px,
+           ${QUICK_SIZES.refsFiles} files for refs, a ${QUICK_SIZES.psdWidth} x ${QUICK_SIZES.psdHeight} PSD); targets do not apply
   --only   run these cases
   --keep   keep the temp folder
 cases: ${CREATIVE_CASES.join(', ')}`;

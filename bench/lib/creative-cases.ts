@@ -7,9 +7,12 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import type { CreativeCase, CreativeOptions, CreativeSizes } from './creative-args.js';
 import { findWesnothImages, generateImages, type RealImage } from './creative-material.js';
 import { basePicture, copyImage, editedPicture, encodePng, timelineEdit, type KnownChanges, type Rect } from './creative-pictures.js';
+import { PSD_LOGO, PSD_NOISE_LAYERS, logoRect, makePsd, noiseLayer } from './creative-psd.js';
+import { SHARED_TEXTURE, writeRefsProject, type RefsAnswers } from './creative-refs-project.js';
 import { StrataProject, type ImageMagick } from './creative-tools.js';
 import { log } from './context.js';
 import { Prng } from './data.js';
@@ -39,6 +42,8 @@ export interface CreativeResult {
   /** Null when it could not run (see `error`). */
   run: RunResult | null;
   runs: number;
+  /** The highest peak RSS over all its runs (the table shows the fastest run's), bytes. */
+  peakRssMaxBytes?: number | null;
   /** What the command reported, for the table. */
   detail?: string;
   error?: string;
@@ -98,7 +103,9 @@ async function measure(ctx: CreativeContext, caseName: CreativeCase, key: string
     return;
   }
   const best = fastest(runs);
-  ctx.results.push({ caseName, key, label, tool, run: best, runs: rounds, ...(detail === undefined ? {} : { detail }) });
+  const rss = runs.map((r) => r.peakRssBytes).filter((v): v is number => v !== null);
+  const peakRssMaxBytes = rss.length === 0 ? null : Math.max(...rss);
+  ctx.results.push({ caseName, key, label, tool, run: best, runs: rounds, peakRssMaxBytes, ...(detail === undefined ? {} : { detail }) });
   log(`${caseName}: ${label}: ${tool} ${seconds(best.seconds)}${rounds > 1 ? ` (best of ${rounds})` : ''}${detail ? `; ${detail}` : ''}`);
 }
 
@@ -391,8 +398,178 @@ export async function runTimeline(ctx: CreativeContext): Promise<void> {
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// refs
+
+interface RefEdgeJson {
+  from: string;
+  to?: string;
+  target: string;
+}
+
+interface RefsJson {
+  origin: string;
+  files: number;
+  read: number;
+  readNow: number;
+  reused: number;
+  references: number;
+  broken: RefEdgeJson[];
+  external: RefEdgeJson[];
+  orphans: string[];
+  cycles: string[][];
+  skipped: Array<{ path: string; code: string; message: string }>;
+  whoUses?: { asset: string; exists: boolean; users: Array<{ path: string; depth: number }> };
+}
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+const edgeText = (e: { from: string; to?: string }): string => `${e.from} -> ${e.to ?? '(external)'}`;
+
+/** Checks a `creative refs --json` result against the generator's answers; returns its detail text. */
+function checkRefs(r: RefsJson, answers: RefsAnswers, origin: string): string {
+  if (r.origin !== origin) throw new Error(`creative refs read the graph as "${r.origin}", expected "${origin}"`);
+  if (r.skipped.length > 0) throw new Error(`creative refs skipped ${r.skipped.length} files: ${r.skipped.slice(0, 3).map((s) => s.message).join('; ')}`);
+  if (r.files !== answers.files) throw new Error(`creative refs saw ${r.files} files, the project has ${answers.files}`);
+  if (r.references !== answers.references) throw new Error(`creative refs found ${r.references} references, the project has ${answers.references}`);
+  if (r.external.length !== answers.external) throw new Error(`creative refs found ${r.external.length} external references, the project has ${answers.external}`);
+  const broken = r.broken.map(edgeText).sort();
+  const planted = answers.broken.map(edgeText).sort();
+  if (!sameList(broken, planted)) throw new Error(`creative refs found the broken references ${broken.join(', ') || 'none'}; planted: ${planted.join(', ')}`);
+  const orphans = [...r.orphans].sort();
+  if (!sameList(orphans, answers.orphans)) throw new Error(`creative refs found the orphans ${orphans.join(', ') || 'none'}; planted: ${answers.orphans.join(', ')}`);
+  if (r.cycles.length > 0) throw new Error(`creative refs found ${r.cycles.length} cycles in a project that has none: ${r.cycles[0]?.join(', ')}`);
+  if (origin === 'computed' && (r.readNow !== r.read || r.reused !== 0)) throw new Error(`creative refs read ${r.readNow} and reused ${r.reused} files computing a first graph, expected ${r.read} and 0`);
+  if (origin === 'stored' && r.readNow !== 0) throw new Error(`creative refs read ${r.readNow} files with a stored graph`);
+  const how = origin === 'computed' ? `, ${r.readNow} read, graph stored` : origin === 'stored' ? ', stored graph' : `, ${r.read} read`;
+  return `${count(r.files)} files${how}; ${count(r.references)} refs, ${r.broken.length} broken and ${r.orphans.length} orphans as planted`;
+}
+
+export async function runRefs(ctx: CreativeContext): Promise<void> {
+  const files = ctx.sizes.refsFiles;
+  const start = process.hrtime.bigint();
+  const project = await newProject(ctx, 'refs-project');
+  const answers = writeRefsProject(project.root, files, SEED + 11);
+  log(`refs: ${count(answers.files)} files (${mb(answers.bytes)}) written in ${elapsed(start)}`);
+  await project.snapshot('project');
+  ctx.report.note(
+    'refs',
+    `a generated Godot + web project: ${count(answers.files)} files (${mb(answers.bytes)}), ${answers.zones} zones of 100 (a scene with its OBJ+MTL props, glTF+.bin characters, .tres materials, textures, WAVs; an HTML page with CSS, SVG icons and PNGs), ` +
+      `${count(answers.references)} references (${answers.external} external); planted: ${answers.broken.length} broken references (MTL, scene, HTML, glTF, CSS, SVG) and ${answers.orphans.length} orphans`,
+  );
+
+  await measure(ctx, 'refs', 'folder', 'refs --json (working folder)', 'strata', REUSE_ROUNDS, async () => {
+    const { run, value } = await project.json<RefsJson>(['creative', 'refs']);
+    return { run, detail: checkRefs(value, answers, 'scanned') };
+  });
+  await measure(ctx, 'refs', 'first', 'refs HEAD --json, first (graph computed, stored)', 'strata', 1, async () => {
+    const { run, value } = await project.json<RefsJson>(['creative', 'refs', 'HEAD']);
+    return { run, detail: checkRefs(value, answers, 'computed') };
+  });
+  await measure(ctx, 'refs', 'stored', 'refs HEAD --json, again (stored graph)', 'strata', REUSE_ROUNDS, async () => {
+    const { run, value } = await project.json<RefsJson>(['creative', 'refs', 'HEAD']);
+    return { run, detail: checkRefs(value, answers, 'stored') };
+  });
+  await measure(ctx, 'refs', 'who-uses', `refs --who-uses ${SHARED_TEXTURE} --json`, 'strata', REUSE_ROUNDS, async () => {
+    const { run, value } = await project.json<RefsJson>(['creative', 'refs', '--who-uses', SHARED_TEXTURE]);
+    const users = value.whoUses?.users ?? [];
+    const paths = users.map((u) => u.path).sort();
+    if (!sameList(paths, answers.sharedUsers)) {
+      const missing = answers.sharedUsers.filter((p) => !paths.includes(p));
+      const extra = paths.filter((p) => !answers.sharedUsers.includes(p));
+      throw new Error(`creative refs --who-uses listed ${paths.length} users of ${SHARED_TEXTURE}, expected ${answers.sharedUsers.length} (missing: ${missing.slice(0, 3).join(', ') || 'none'}; unexpected: ${extra.slice(0, 3).join(', ') || 'none'})`);
+    }
+    const direct = users.filter((u) => u.depth === 1).length;
+    if (direct !== answers.sharedDirectUsers) throw new Error(`creative refs --who-uses listed ${direct} direct users of ${SHARED_TEXTURE}, expected ${answers.sharedDirectUsers}`);
+    return { run, detail: `${count(users.length)} users (${count(direct)} direct), as expected` };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// elements-psd
+
+const PSD_PATH = 'art/poster.psd';
+/** The layer `creative extract` writes as PNG. */
+const EXTRACTED_LAYER = 'Paint';
+
+interface ElementsJson {
+  elements: Array<{ name: string; kind: string; details: { width?: number; height?: number; left?: number; top?: number } }>;
+}
+
+interface ExtractJson {
+  element: { name: string };
+  written: Array<{ path: string; bytes: number }>;
+}
+
+/** Checks `creative elements --json` against the layers written (top first); returns a detail text. */
+function checkElements(r: ElementsJson, width: number, height: number): string {
+  const names = r.elements.map((e) => e.name);
+  const expected = [PSD_LOGO, ...[...PSD_NOISE_LAYERS].reverse()];
+  if (!sameList(names, expected)) throw new Error(`creative elements listed ${names.join(', ') || 'nothing'}, expected ${expected.join(', ')}`);
+  const logo = logoRect(width, height);
+  for (const e of r.elements) {
+    const [w, h] = e.name === PSD_LOGO ? [logo.width, logo.height] : [width, height];
+    if (e.kind !== 'layer' || e.details.width !== w || e.details.height !== h) {
+      throw new Error(`creative elements gave ${e.name} as a ${e.kind} of ${e.details.width} x ${e.details.height}, expected a layer of ${w} x ${h}`);
+    }
+  }
+  return `${r.elements.length} layers (${width} x ${height})`;
+}
+
+export async function runElementsPsd(ctx: CreativeContext): Promise<void> {
+  const { psdWidth: width, psdHeight: height } = ctx.sizes;
+  const seed = SEED + 21;
+  const start = process.hrtime.bigint();
+  const project = await newProject(ctx, 'psd-project');
+  let bytes: number;
+  {
+    const psd = makePsd(width, height, seed);
+    bytes = psd.data.length;
+    writeInto(project.root, PSD_PATH, psd.data);
+  }
+  log(`elements-psd: a ${width} x ${height} PSD of ${mb(bytes)} written in ${elapsed(start)}`);
+  const version = await project.snapshot('poster');
+  const spec = `${version}:${PSD_PATH}`;
+
+  await measure(ctx, 'elements-psd', 'elements', 'elements <version>:<psd> --json', 'strata', REUSE_ROUNDS, async () => {
+    const { run, value } = await project.json<ElementsJson>(['creative', 'elements', spec]);
+    return { run, detail: checkElements(value, width, height) };
+  });
+  let written: string | undefined;
+  await measure(ctx, 'elements-psd', 'extract', `extract <version>:<psd> ${EXTRACTED_LAYER} -o out.png`, 'strata', PICTURE_ROUNDS, async (round) => {
+    const out = join(ctx.workDir, `psd-extract-${round}.png`);
+    const { run, value } = await project.json<ExtractJson>(['creative', 'extract', spec, EXTRACTED_LAYER, '-o', out]);
+    const file = value.written[0];
+    if (value.element.name !== EXTRACTED_LAYER || file?.path !== out || !existsSync(out) || statSync(out).size !== file.bytes) {
+      throw new Error(`creative extract did not write ${EXTRACTED_LAYER} as ${out} (it listed ${JSON.stringify(value.written)})`);
+    }
+    written = out;
+    return { run, detail: `PNG ${mb(file.bytes)}` };
+  });
+
+  // The extracted layer holds exactly the pixels written (checked outside the timing).
+  if (written !== undefined) {
+    const { data, info } = await sharp(written).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    if (info.width !== width || info.height !== height) throw new Error(`creative extract wrote a ${info.width} x ${info.height} PNG, the layer is ${width} x ${height}`);
+    const expected = noiseLayer(width, height, seed + PSD_NOISE_LAYERS.indexOf(EXTRACTED_LAYER));
+    const order = Buffer.compare(data, Buffer.from(expected.data.buffer, expected.data.byteOffset, expected.data.byteLength));
+    if (order !== 0) throw new Error(`the PNG creative extract wrote differs from the ${EXTRACTED_LAYER} layer's pixels`);
+  }
+  const elements = ctx.results.find((r) => r.caseName === 'elements-psd' && r.key === 'elements');
+  const rss = elements?.peakRssMaxBytes ?? null;
+  ctx.report.note(
+    'elements-psd',
+    `${PSD_PATH}: ${width} x ${height}, layers ${[...PSD_NOISE_LAYERS].join(', ')} (opaque RGB noise) and a flat ${PSD_LOGO}, written by ag-psd (RLE): ${mb(bytes)}; ` +
+      (rss === null
+        ? 'peak RSS not measured'
+        : `elements peak RSS ${mb(rss)} (highest of its runs) for a ${mb(bytes)} file: strata reads the whole stored file into memory before ag-psd lists the layers (their pixels skipped), so that part of its memory grows with the file`) +
+      (written !== undefined ? `; the extracted ${EXTRACTED_LAYER} PNG matches the layer pixel for pixel` : ''),
+  );
+}
+
 export const CASE_RUNNERS: Record<CreativeCase, (ctx: CreativeContext) => Promise<void>> = {
   'image-diff': runImageDiff,
   thumbnails: runThumbnails,
   timeline: runTimeline,
+  refs: runRefs,
+  'elements-psd': runElementsPsd,
 };

@@ -3,21 +3,23 @@
  * image diff with `--quick`, times strata (and ImageMagick when installed), prints its tables and a
  * JSON line, judges no target, leaves no temp folder behind, and rejects bad arguments with exit 2.
  * Its synthetic pictures are the same for the same seed and carry the changes it claims; the real
- * images are picked by size and path, the same every time.
+ * images are picked by size and path, the same every time. The quick refs case finds the planted
+ * broken references and orphans; its generated project is the same for the same seed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTempDirs, tempDir } from './helpers.js';
+import { listFiles, removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
 
 const BENCH = fileURLToPath(new URL('../../dist/bench/creative.js', import.meta.url));
 const PICTURES = new URL('../../dist/bench/lib/creative-pictures.js', import.meta.url).href;
 const MATERIAL = new URL('../../dist/bench/lib/creative-material.js', import.meta.url).href;
+const REFS_PROJECT = new URL('../../dist/bench/lib/creative-refs-project.js', import.meta.url).href;
 
 function bench(args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BENCH, ...args], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, NO_COLOR: '1' } });
@@ -81,6 +83,42 @@ describe('npm run bench:creative', () => {
     expect(temp).toBeDefined();
     expect(existsSync(temp as string)).toBe(false);
   }, 90_000);
+
+  it('runs the quick refs case: the planted broken references and orphans are found, no target judged', () => {
+    const r = bench(['--quick', '--only', 'refs']);
+    expect(r.stderr).not.toMatch(/FAILED/);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const json = JSON.parse(lines[lines.length - 1] as string) as BenchJson & { refsFiles: number };
+    expect(json).toMatchObject({ bench: 'creative', quick: true, refsFiles: 1000, failures: 0 });
+    expect(json.targets).toEqual({});
+    const m = json.metrics;
+    for (const key of ['folder', 'first', 'stored', 'who-uses']) expect(m[`refs.strata_${key}_s`]).toBeGreaterThan(0);
+    // Every run is checked against the generator's answers; the table says so.
+    expect(r.stdout).toMatch(/refs --json \(working folder\)\s+strata\s+[\d.]+.*1,000 files, \d+ read; [\d,]+ refs, 6 broken and 5 orphans as planted/);
+    expect(r.stdout).toMatch(/refs HEAD --json, first .*graph stored; .*6 broken and 5 orphans as planted/);
+    expect(r.stdout).toMatch(/refs HEAD --json, again .*stored graph; /);
+    expect(r.stdout).toMatch(/--who-uses textures\/shared\/grain.png --json\s+strata.*[\d,]+ users \(\d+ direct\), as expected/);
+    expect(r.stdout).toContain('refs of 10,000 files, working folder, wall');
+    expect(r.stdout).not.toMatch(/\bPASS\b|\bMISS\b/);
+  }, 60_000);
+
+  it('writes the same refs project from the same seed, with exactly the planted problems', async () => {
+    const { writeRefsProject, SHARED_TEXTURE } = (await import(REFS_PROJECT)) as typeof import('../../bench/lib/creative-refs-project.js');
+    const [a, b] = [tempDir('bench-refs-a'), tempDir('bench-refs-b')];
+    const answers = writeRefsProject(a, 450, 3);
+    expect(writeRefsProject(b, 450, 3)).toEqual(answers);
+    expect(listFiles(a)).toHaveLength(450);
+    expect(listFiles(a).every((p) => readFileSync(join(a, p)).equals(readFileSync(join(b, p))))).toBe(true);
+    expect(answers).toMatchObject({ files: 450, zones: 4, external: 4 });
+    expect(answers.broken).toHaveLength(6);
+    expect(answers.orphans).toEqual(['audio/unused/take-3.wav', 'models/prototype/rock.obj', 'textures/unused/concept-1.png', 'textures/unused/concept-2.png', 'zones/zone-002/textures/prop-9-old.png']);
+    for (const { to } of answers.broken) expect(existsSync(join(a, to))).toBe(false);
+    for (const o of answers.orphans) expect(existsSync(join(a, o))).toBe(true);
+    // The shared texture's users reach up to the project file through the scenes.
+    expect(answers.sharedUsers).toEqual(expect.arrayContaining(['project.godot', 'scenes/main.tscn', 'zones/zone-000/models/prop-0.mtl', 'zones/zone-000/models/prop-0.obj', 'zones/zone-000/web/index.html']));
+    expect(readFileSync(join(a, 'zones/zone-000/models/prop-0.mtl'), 'utf8')).toContain(`map_Kd -s 4 4 1 ../../../${SHARED_TEXTURE}`);
+  });
 
   it.each([[['--only', 'nope']], [['--only']], [['--scale', '1']], [['--bogus']]])('rejects %j with exit 2 and the usage text', (args) => {
     const r = bench(args);
