@@ -45,7 +45,8 @@
  *   `strata creative elements <version>:art/poster.psd --json` (best of 3) and `strata creative extract
  *   <version>:art/poster.psd Paint -o out.png` (best of 2), with peak RSS. Checked: the four layers by
  *   name and size; the extracted PNG holds the layer's pixels exactly. The memory target judges the
- *   highest peak RSS of the `elements` runs; the notes give the file size beside it. No peer.
+ *   highest peak RSS of the `elements` runs; the notes set it (and extract's) beside the file size.
+ *   No peer.
  * `--quick` shrinks every input (1024 px diff, 20 thumbnails, 5 timeline versions at 512 px, 1,000
  * files for refs, a 1000 x 700 PSD) for a fast sanity run; targets then read n/a.
  *
