@@ -5,6 +5,7 @@
  * flavour (a self-contained GLB, or a .gltf with its buffers and images beside it or embedded as data:
  * URIs as before).
  */
+import { readRelatedUri } from '../model/gltf.js';
 import { NodeIO, PropertyType, type Document, type ILogger, type Mesh, type Node, type Property, type Texture, type Material } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import { StrataError } from '../../../porcelain/index.js';
@@ -81,19 +82,7 @@ function readJsonText(name: string, data: Buffer): Json {
 }
 
 async function readUri(uri: string, file: ElementFile): Promise<Buffer | undefined> {
-  if (file.readRelated === undefined) return undefined;
-  const forms = [uri];
-  try {
-    const decoded = decodeURIComponent(uri);
-    if (decoded !== uri) forms.push(decoded);
-  } catch {
-    // Not percent-encoded.
-  }
-  for (const form of forms) {
-    const data = await file.readRelated(form);
-    if (data !== undefined) return data;
-  }
-  return undefined;
+  return file.readRelated === undefined ? undefined : readRelatedUri(uri, file.readRelated);
 }
 
 /**

@@ -9,7 +9,6 @@
 import {
   getLayerImageData,
   getLayerMaskImageData,
-  initializeCanvas,
   readPsd,
   writePsdBuffer,
   type Layer,
@@ -22,24 +21,10 @@ import { StrataError } from '../../../porcelain/index.js';
 import { encodePng } from '../image/encode.js';
 import { MAX_PSD_PIXELS } from '../image/psd.js';
 import { createRaster, type RasterImage } from '../image/raster.js';
+import { ensurePixelAllocator } from '../image/psd.js';
 import { findElement, type ElementFile, type ElementHandler, type ElementInfo, type OutputFile, type RestoreResult } from './element.js';
 import { blendModeOf, drawLayer, type PlacedMask } from './raster-composite.js';
 import { childPath, insertionIndex, parentPath, uniqueNames } from './raster-tree.js';
-
-type MakeImageData = NonNullable<Parameters<typeof initializeCanvas>[1]>;
-let allocatorReady = false;
-
-/** ag-psd allocates pixels through a canvas unless given plain image data; Node has no canvas. */
-function ensureAllocator(): void {
-  if (allocatorReady) return;
-  allocatorReady = true;
-  initializeCanvas(
-    () => {
-      throw new Error('a canvas is not available; strata reads PSD pixels as image data');
-    },
-    (width, height) => ({ width, height, data: new Uint8ClampedArray(width * height * 4), colorSpace: 'srgb' }) as unknown as ReturnType<MakeImageData>,
-  );
-}
 
 function corrupt(file: string, why: string, cause?: unknown): StrataError {
   return new StrataError('ASSET_CORRUPT', `${file}: the Photoshop document is damaged (${why}).`, { data: { file }, ...(cause === undefined ? {} : { cause }) });
@@ -58,7 +43,7 @@ function checkSignature(file: ElementFile): void {
 
 function readDocument(file: ElementFile, options: ReadOptions): Psd {
   checkSignature(file);
-  ensureAllocator();
+  ensurePixelAllocator();
   try {
     return readPsd(file.data, { skipThumbnail: true, skipLinkedFilesData: true, useImageData: true, ...options });
   } catch (err) {

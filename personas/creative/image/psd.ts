@@ -35,7 +35,7 @@ let canvasReady = false;
  * and strata needs none: plain typed arrays are given instead (once, process-wide; no canvas is ever
  * created because strata reads with `useImageData` and skips thumbnails).
  */
-function ensurePixelAllocator(): void {
+export function ensurePixelAllocator(): void {
   if (canvasReady) return;
   canvasReady = true;
   initializeCanvas(

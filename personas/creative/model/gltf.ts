@@ -137,7 +137,8 @@ function isDataUri(uri: string): boolean {
   return /^data:/i.test(uri);
 }
 
-async function readRelatedUri(uri: string, readRelated: RelatedFileReader): Promise<Buffer | undefined> {
+/** A file a glTF names by URI: as written, then percent-decoded. */
+export async function readRelatedUri(uri: string, readRelated: RelatedFileReader): Promise<Buffer | undefined> {
   const forms = [uri];
   try {
     const decoded = decodeURIComponent(uri);

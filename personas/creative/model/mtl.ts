@@ -7,10 +7,10 @@ import type { MaterialData } from './model.js';
 import { TextScanner, normaliseTextEncoding } from './text-scanner.js';
 
 /** Statements whose argument is a texture file, besides every `map_*`. */
-const TEXTURE_STATEMENTS = new Set(['bump', 'disp', 'decal', 'refl', 'norm']);
+export const TEXTURE_STATEMENTS: ReadonlySet<string> = new Set(['bump', 'disp', 'decal', 'refl', 'norm']);
 
 /** Texture options and how many arguments each takes (`-1` = one to three numbers). */
-const OPTION_ARITY: Record<string, number> = {
+export const OPTION_ARITY: Readonly<Record<string, number>> = {
   '-blendu': 1,
   '-blendv': 1,
   '-bm': 1,
@@ -31,7 +31,7 @@ export interface MtlResult {
   warnings: string[];
 }
 
-function isTextureStatement(keyword: string): boolean {
+export function isTextureStatement(keyword: string): boolean {
   const lower = keyword.toLowerCase();
   return lower.startsWith('map_') || TEXTURE_STATEMENTS.has(lower);
 }

@@ -5,25 +5,7 @@
  */
 import { LineIndex, byteText, utf8Of, type Reference } from './reference.js';
 import { resolveAll, type ResolveContext } from './resolve.js';
-
-const TEXTURE_STATEMENTS = new Set(['bump', 'disp', 'decal', 'refl', 'norm']);
-
-/** Texture options and how many arguments each takes (`-1`: one to three numbers). */
-const OPTION_ARITY: Record<string, number> = {
-  '-blendu': 1,
-  '-blendv': 1,
-  '-bm': 1,
-  '-boost': 1,
-  '-cc': 1,
-  '-clamp': 1,
-  '-imfchan': 1,
-  '-mm': 2,
-  '-o': -1,
-  '-s': -1,
-  '-t': -1,
-  '-texres': 1,
-  '-type': 1,
-};
+import { OPTION_ARITY, isTextureStatement } from '../model/mtl.js';
 
 export function scanMtl(data: Buffer): Reference[] {
   const text = byteText(data);
@@ -33,7 +15,7 @@ export function scanMtl(data: Buffer): Reference[] {
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const keyword = m[1] as string;
     const lower = keyword.toLowerCase();
-    if (!lower.startsWith('map_') && !TEXTURE_STATEMENTS.has(lower)) continue;
+    if (!isTextureStatement(lower)) continue;
     const rest = m[2] as string;
     const restStart = m.index + m[0].length - rest.length;
     const tokens = [...rest.matchAll(/\S+/g)].map((t) => ({ word: t[0], at: restStart + (t.index ?? 0) }));
