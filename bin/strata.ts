@@ -9,9 +9,10 @@ import { StrataError } from '../plumbing/errors/index.js';
 import { releaseHeldLocksSync } from '../plumbing/store/lock-file.js';
 import { porcelainCommands } from '../porcelain/cli/index.js';
 import { creativeCommand } from '../personas/creative/cli/index.js';
+import { gameCommand } from '../personas/game/cli/index.js';
 import { helpCommand } from './help.js';
 
-const commands: StrataCommand[] = [...porcelainCommands, creativeCommand, ...plumbingCommands];
+const commands: StrataCommand[] = [...porcelainCommands, creativeCommand, gameCommand, ...plumbingCommands];
 const args = hideBin(process.argv);
 const json = args.includes('--json');
 const debug = args.includes('--debug');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as plumbing from '../../plumbing/index.js';
 import * as porcelain from '../../porcelain/index.js';
 import * as creative from '../../personas/creative/index.js';
+import * as game from '../../personas/game/index.js';
 
 describe('architecture: public surface', () => {
   it('plumbing exports exactly the documented names', () => {
@@ -14,6 +15,10 @@ describe('architecture: public surface', () => {
 
   it('the creative persona exports exactly the documented names', () => {
     expect(Object.keys(creative).sort()).toMatchSnapshot();
+  });
+
+  it('the game persona exports exactly the documented names', () => {
+    expect(Object.keys(game).sort()).toMatchSnapshot();
   });
 
   it('the seed names are part of the public API', () => {

@@ -1,0 +1,22 @@
+/** `strata game <command>`: the game persona's commands, as one group. */
+import type { Argv } from 'yargs';
+import { StrataError } from '../../../porcelain/index.js';
+import type { StrataCommand } from '../../../porcelain/cli/index.js';
+
+export const gameSubcommands: StrataCommand[] = [];
+
+export const gameCommand: StrataCommand = {
+  command: 'game <command>',
+  describe: 'For game teams: milestones and releases, release notes, per-platform configuration',
+  group: 'persona',
+  name: 'game',
+  summary: 'For game teams: milestones and releases, release notes, per-platform configuration',
+  builder: (y: Argv) => {
+    let out = y.usage('strata game <command> [options]');
+    for (const c of gameSubcommands) out = out.command(c);
+    return out.demandCommand(1, `give a game command: ${gameSubcommands.map((c) => c.name).join(', ')}`);
+  },
+  handler: () => {
+    throw new StrataError('USAGE', `give a game command: ${gameSubcommands.map((c) => c.name).join(', ')}`);
+  },
+};
