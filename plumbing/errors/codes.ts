@@ -65,6 +65,14 @@ export const ERROR_CODES = {
   TARGET_EXISTS: EXIT.failed,
   UNKNOWN_APP: EXIT.failed,
   APP_RUNNING: EXIT.failed,
+  // game persona
+  MILESTONE_EXISTS: EXIT.failed,
+  UNKNOWN_MILESTONE: EXIT.failed,
+  RELEASE_RULE: EXIT.failed,
+  UNKNOWN_PLATFORM: EXIT.failed,
+  CONFIG_PARSE: EXIT.failed,
+  LAYER_CYCLE: EXIT.failed,
+  CONFIG_INVALID_VALUES: EXIT.failed,
   // process
   INTERRUPTED: EXIT.interrupted,
   INTERNAL: EXIT.internal,
