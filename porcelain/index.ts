@@ -17,6 +17,7 @@ export { stats, singleBlobLimit, type StatsOptions, type StatsResult, type Exten
 export { computeStorageStats, extensionOf, type StatsInput, type StatsVersionInput, type StorageStatsCore } from './core/storage-stats.js';
 export { applyRetentionPolicy, isEmptyPolicy, parseRetentionDuration, subtractDuration, periodKey, type RetentionPolicy, type RetentionVersion, type RetentionDecision, type RetentionResult, type ApplyRetentionOptions, type RetentionDuration } from './core/retention.js';
 export { forget, type ForgetOptions, type ForgetResult, type ForgetVersion } from './ops/forget.js';
+export { pinVersion, unpinVersion, listPins, pinRef, PINS_REF_PREFIX, type PinVersionOptions, type UnpinVersionOptions, type ListPinsOptions, type PinInfo } from './ops/pins.js';
 export { gc, type GcOptions, type GcResult, type GcVersionFreed, type GcAmount } from './ops/gc.js';
 export { check, parseSubset, type CheckOptions, type CheckResult, type CheckProblem, type CheckUse, type CheckProgress } from './ops/check.js';
 export { unlock, listLocks, type UnlockOptions, type UnlockResult, type LockEntry } from './ops/unlock.js';

@@ -12,8 +12,8 @@
  *   that is not in the future), and `keepWithinHourly` … `keepWithinYearly` keep the newest version of
  *   each period inside such a window;
  * - `keepTags` keeps versions carrying a tag; an entry `a,b` needs both tags;
- * - milestones, and versions that a ref other than their own `refs/versions/` ref names (a tag, a
- *   branch head), are always kept.
+ * - milestones, pinned versions (`refs/pins/`, reason `pinned`), and versions that a ref other than
+ *   their own `refs/versions/` ref names (a tag, a branch head), are always kept.
  * A version may be kept for several reasons; all are listed.
  */
 import { StrataError } from '../../plumbing/index.js';
@@ -42,6 +42,8 @@ export interface RetentionVersion {
   time: number;
   tags: readonly string[];
   milestone: boolean;
+  /** A pin (`refs/pins/<owner>/<name>`) names it: kept whatever the policy. */
+  pinned?: boolean;
   /** Refs other than the version's own `refs/versions/` ref that name it (tags, branch heads, …). */
   refs?: readonly string[];
 }
@@ -221,6 +223,7 @@ export function applyRetentionPolicy<V extends RetentionVersion>(options: ApplyR
     const reasons: string[] = [];
     if (empty) reasons.push('no policy');
     if (version.milestone) reasons.push('milestone');
+    if (version.pinned) reasons.push('pinned');
     for (const ref of version.refs ?? []) reasons.push(`ref ${ref}`);
     for (const t of tagSets) {
       if (t.tags.every((tag) => version.tags.includes(tag))) reasons.push(`tag ${t.text}`);

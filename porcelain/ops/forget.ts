@@ -7,6 +7,7 @@ import {
   type Repository,
   type VersionBody,
 } from '../../plumbing/index.js';
+import { PINS_REF_PREFIX } from './pins.js';
 import { applyRetentionPolicy, isEmptyPolicy, type RetentionPolicy, type RetentionVersion } from '../core/retention.js';
 
 export interface ForgetOptions {
@@ -55,6 +56,8 @@ interface Candidate extends RetentionVersion {
   ref: string;
   body: VersionBody;
   refs: string[];
+  /** The pins (`refs/pins/…`) that name it. */
+  pins: string[];
 }
 
 const DEFAULT_GROUP_BY = ['host', 'source'];
@@ -62,8 +65,8 @@ const DEFAULT_GROUP_BY = ['host', 'source'];
 /**
  * Forgets versions: deletes their `refs/versions/<id>` refs so that `gc` can remove what only they
  * held. With a policy, keeps what restic's `forget` would (see core/retention.ts), applied to each
- * group of versions separately; milestones and versions a tag, branch or other ref names are always
- * kept. With explicit versions, refuses any such protected one. Objects stay until `gc`. Holds an
+ * group of versions separately; milestones, pinned versions (`refs/pins/`) and versions a tag, branch
+ * or other ref names are always kept. With explicit versions, refuses any such protected one. Objects stay until `gc`. Holds an
  * exclusive repository lock unless dryRun.
  */
 export async function forget(options: ForgetOptions): Promise<ForgetResult> {
@@ -118,10 +121,10 @@ async function decideAndForget(repo: Repository, options: ForgetOptions, explici
           data: { rev, id },
         });
       }
-      const protectedBy = [...(c.milestone ? ['it is a milestone'] : []), ...c.refs.map((r) => `${r} names it`)];
+      const protectedBy = [...(c.milestone ? ['it is a milestone'] : []), ...c.pins.map((r) => `pinned by ${r}`), ...c.refs.map((r) => `${r} names it`)];
       if (protectedBy.length > 0) {
         throw new StrataError('INVALID_ARGUMENT', `version ${id.slice(0, 12)} is protected and is not forgotten: ${protectedBy.join('; ')}`, {
-          hint: 'delete the tag or move the branch first (`strata update-ref -d <ref>`)',
+          hint: 'delete the tag, move the branch or remove the pin first (`strata update-ref -d <ref>`)',
           data: { id, protectedBy },
         });
       }
@@ -183,7 +186,10 @@ async function loadCandidates(repo: Repository): Promise<Candidate[]> {
     const body = await repo.objects.readVersion(id).catch((err: unknown) => {
       throw withCheckHint(err, ref);
     });
-    out.push({ id, time: body.time, tags: body.tags, milestone: body.milestone, refs: namedBy.get(id) ?? [], ref, body });
+    const named = namedBy.get(id) ?? [];
+    const pins = named.filter((r) => r.startsWith(PINS_REF_PREFIX));
+    const refs = named.filter((r) => !r.startsWith(PINS_REF_PREFIX));
+    out.push({ id, time: body.time, tags: body.tags, milestone: body.milestone, pinned: pins.length > 0, pins, refs, ref, body });
   }
   return out;
 }
