@@ -2,8 +2,10 @@
 import type { Argv } from 'yargs';
 import { StrataError } from '../../../porcelain/index.js';
 import type { StrataCommand } from '../../../porcelain/cli/index.js';
+import { milestoneCommand } from './milestone.js';
+import { releaseNotesCommand } from './release-notes.js';
 
-export const gameSubcommands: StrataCommand[] = [];
+export const gameSubcommands: StrataCommand[] = [milestoneCommand, releaseNotesCommand];
 
 export const gameCommand: StrataCommand = {
   command: 'game <command>',

@@ -98,13 +98,13 @@ export function checkSemverRules(candidate: MilestoneFacts, others: readonly Mil
     refuse(`a ${type} semver has no pre-release tag: ${text} is a pre-release; ship ${formatSemver(withoutPrerelease(v))} instead`, { name, type, semver: text });
   }
   const withSemver = others.filter((o) => o.semver !== undefined).map((o) => ({ ...o, v: parseSemver(o.semver as string) }));
-  const same = withSemver.find((o) => o.semver === text);
-  if (same) refuse(`the semver ${text} is already milestone ${same.name}'s (${same.type})`, { name, type, semver: text, existing: same.name });
   const shippedOthers = withSemver.filter((o) => SHIPPED_TYPES.includes(o.type));
   if (shipped) {
     const twin = shippedOthers.find((o) => compareSemver(o.v, v) === 0);
     if (twin) refuse(`${text} has shipped already: ${twin.name} is the ${twin.type} of ${twin.semver}; a version is released once`, { name, type, semver: text, existing: twin.name }, 'give the next version, e.g. a higher patch number');
   }
+  const same = withSemver.find((o) => o.semver === text);
+  if (same) refuse(`the semver ${text} is already milestone ${same.name}'s (${same.type})`, { name, type, semver: text, existing: same.name });
   const newest = (list: typeof shippedOthers) => list.reduce<(typeof shippedOthers)[number] | undefined>((best, o) => (best === undefined || compareSemver(o.v, best.v) > 0 ? o : best), undefined);
   if (type === 'release') {
     const top = newest(shippedOthers);
