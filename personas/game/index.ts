@@ -9,3 +9,17 @@ export { MILESTONE_TYPES, LADDER, BUILD_TYPES, SHIPPED_TYPES, isMilestoneType, p
 export { ASSET_GROUPS, ASSET_GROUP_TITLES, assetGroupOf, assetGroupExtensions, type AssetGroup } from './milestones/asset-groups.js';
 export { buildReleaseNotes, fileChanges, renderReleaseNotesMarkdown, humanBytes, type ReleaseNotes, type ChangeCounts, type FolderChanges, type GroupChanges, type FileChange, type FileChangeKind, type NotesEndpoint, type NotesMilestone, type BuildReleaseNotesInput, type RenderMarkdownOptions } from './milestones/release-notes.js';
 export type { ConfigChangeProvider, ConfigChangeSummary, PlatformConfigChanges, ConfigKeyChange, ConfigValue, ReleaseNotesSection, ReleaseNotesSectionProvider } from './core/release-notes-sections.js';
+export { listPlatforms, showPlatform, comparePlatforms, diffPlatformVersions, validatePlatforms, platformConfigChanges, type ConfigSourceOptions, type PlatformInfo, type ListPlatformsResult, type ShowPlatformOptions, type ShowPlatformResult, type ComparePlatformsOptions, type ComparePlatformsResult, type DiffPlatformVersionsOptions, type DiffPlatformVersionsResult, type ValidatePlatformsOptions, type ValidatePlatformsResult } from './ops/platforms.js';
+export { platformKeyHistory, type PlatformKeyHistoryOptions, type PlatformKeyHistoryResult, type KeyHistoryEntry, type KeyState } from './ops/platforms-history.js';
+export { folderReader, VersionTreeCache, type ConfigSource } from './ops/config-source.js';
+export { evaluatePlatform, loadProject, platformStack, ParseCache, type ConfigReader, type ConfigFileContent, type EffectiveConfig, type StackFile } from './config/evaluate.js';
+export { parseProjectFile, expandLayers, layerFormat, platformNames, platformDecl, PROJECT_FILES, LAYER_FORMATS, ProjectFileSchema, type Project, type ProjectFile, type LayerDecl, type PlatformDecl, type LayerFormat } from './config/project.js';
+export { parseJsonLayer } from './config/parse-json.js';
+export { parseYamlLayer } from './config/parse-yaml.js';
+export { parseTomlLayer } from './config/parse-toml.js';
+export { parseIni, applyIniEntry, resolveIniSection, type IniDocument, type IniSection, type IniEntry, type IniOp } from './config/parse-ini.js';
+export { mergeLayer, applyIniDocument } from './config/merge.js';
+export { unrealHierarchy, type UnrealFile } from './config/unreal.js';
+export { platformMatrix, diffConfigs, type MatrixRow, type OriginValue, type KeyChange, type ConfigDiff } from './config/compare.js';
+export { compileSchema, validateConfig, type Violation } from './config/validate.js';
+export { flattenConfig, formatKeyPath, parseKeyPath, nodeAt, toPlain, DELETE_MARKER, type Origin, type PlainValue, type ConfigNode, type ConfigObject, type ConfigLeaf, type EffectiveEntry } from './config/types.js';

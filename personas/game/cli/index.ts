@@ -4,8 +4,9 @@ import { StrataError } from '../../../porcelain/index.js';
 import type { StrataCommand } from '../../../porcelain/cli/index.js';
 import { milestoneCommand } from './milestone.js';
 import { releaseNotesCommand } from './release-notes.js';
+import { gamePlatformsCommand } from './platforms.js';
 
-export const gameSubcommands: StrataCommand[] = [milestoneCommand, releaseNotesCommand];
+export const gameSubcommands: StrataCommand[] = [milestoneCommand, releaseNotesCommand, gamePlatformsCommand];
 
 export const gameCommand: StrataCommand = {
   command: 'game <command>',
