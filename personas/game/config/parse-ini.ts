@@ -1,7 +1,7 @@
 /**
  * INI files as written by Unreal Engine, PrusaSlicer, freeciv and most tools: `[section]` headers,
  * `key = value` lines, `;` or `#` comment lines, and Unreal's array operators on keys (`+Key=` add
- * unique, `.Key=` add even if a duplicate, `-Key=` remove the exact value, `!Key=` clear the key;
+ * unique, `.Key=` add even if a duplicate, `-Key=` remove the exact value (its first occurrence), `!Key=` clear the key;
  * `!Key` without `=` also deletes it, which is the explicit delete of a generic INI layer).
  * Values continue over several lines when a double-quoted string is open (freeciv's long texts) or a
  * `{ … }` table is open (freeciv's tables, kept as their text). A value wholly in double quotes is
@@ -158,8 +158,9 @@ export function applyIniEntry(target: ConfigObject, entry: IniEntry, origin: Ori
         if (current === entry.value) target.children.delete(entry.key);
         return;
       }
-      const kept = current.filter((v) => v !== entry.value);
-      if (kept.length !== current.length) set(kept);
+      // Unreal removes one matching value (the first), as TMultiMap::RemoveSingle does.
+      const at = current.findIndex((v) => v === entry.value);
+      if (at >= 0) set([...current.slice(0, at), ...current.slice(at + 1)]);
       return;
     }
   }

@@ -95,7 +95,8 @@ export function parseKeyPath(text: string): string[] | undefined {
 export function flattenConfig(root: ConfigObject): EffectiveEntry[] {
   const out: EffectiveEntry[] = [];
   const walk = (node: ConfigObject, prefix: string[]): void => {
-    for (const [name, child] of node.children) {
+    for (const [name, child] of node.children as Map<string, LayerNode>) {
+      if (child.kind === 'delete') continue;
       const path = [...prefix, name];
       if (child.kind === 'object' && child.children.size > 0) walk(child, path);
       else out.push({ key: formatKeyPath(path), path, value: child.kind === 'object' ? {} : child.value, file: child.origin.file, line: child.origin.line });
