@@ -120,7 +120,8 @@ async function readMilestone(repo: Repository, namespace: string): Promise<Miles
   return toMilestone(doc.data);
 }
 
-async function storeMilestone(repo: Repository, m: Milestone, action: string): Promise<void> {
+/** Writes a milestone's record; returns [record id, its parent] when the namespace had a record before, [] otherwise. */
+async function storeMilestone(repo: Repository, m: Milestone, action: string): Promise<string[]> {
   const doc = {
     format: 1 as const,
     name: m.name,
@@ -131,7 +132,7 @@ async function storeMilestone(repo: Repository, m: Milestone, action: string): P
     created: m.created,
     promotions: m.promotions,
   };
-  await writeRecord({
+  const record = await writeRecord({
     repo,
     namespace: namespaceOf(m.name),
     files: [{ path: FILE, data: Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8') }],
@@ -139,6 +140,7 @@ async function storeMilestone(repo: Repository, m: Milestone, action: string): P
     description: action,
     meta: { milestone: m.name, type: m.type, ...(m.semver === undefined ? {} : { semver: m.semver }), version: m.version },
   });
+  return record.parents.length === 0 ? [] : [record.id, ...record.parents];
 }
 
 async function allMilestones(repo: Repository): Promise<Milestone[]> {
@@ -199,27 +201,48 @@ export async function createMilestone(options: CreateMilestoneOptions): Promise<
   checkSemverRules({ name, type, semver }, others);
   await pin(repo, name, version.id);
   const m: Milestone = { name, type, ...(semver === undefined ? {} : { semver }), notes: options.notes ?? '', version: version.id, created: repo.clock.now(), promotions: [] };
+  let record: string[];
   try {
-    await storeMilestone(repo, m, `created ${type}${semver === undefined ? '' : ` ${semver}`}`);
+    record = await storeMilestone(repo, m, `created ${type}${semver === undefined ? '' : ` ${semver}`}`);
   } catch (err) {
     await unpinVersion({ repo, owner: MILESTONE_PIN_OWNER, name: pinName(name), expected: version.id }).catch(() => undefined);
     throw err;
   }
+  if (record.length > 0) await loseRace(repo, m, record);
   return { ...m, versionTime: version.time, versionName: version.name, pinned: true };
 }
 
-/** Pins a new milestone's version; a pin left by an interrupted create or delete (no record) is taken over. */
+/**
+ * Pins a new milestone's version. A pin without a record is left by an interrupted create or delete,
+ * or belongs to a create running now: it is taken over, and the record decides (see loseRace).
+ */
 async function pin(repo: Repository, name: string, id: string): Promise<void> {
   try {
     await pinVersion({ repo, owner: MILESTONE_PIN_OWNER, name: pinName(name), version: id, expected: null });
   } catch (err) {
     if (!(isStrataError(err) && err.code === 'TARGET_EXISTS')) throw err;
-    if (await readMilestone(repo, namespaceOf(name))) {
-      throw new StrataError('MILESTONE_EXISTS', `the milestone ${name} exists already (created while this one was)`, { data: { name } });
+    const existing = await readMilestone(repo, namespaceOf(name));
+    if (existing) {
+      throw new StrataError('MILESTONE_EXISTS', `the milestone ${existing.name} exists already (created while this one was)`, { data: { name: existing.name, version: existing.version } });
     }
     const current = (err.data as { id?: string } | undefined)?.id;
     await pinVersion({ repo, owner: MILESTONE_PIN_OWNER, name: pinName(name), version: id, expected: current ?? null });
   }
+}
+
+/**
+ * Two creates of one name ran at once: the record written first (no parent) is the milestone. This
+ * one's record (`[id, parent]`) is removed, the pin is given back to the winner's version, and
+ * MILESTONE_EXISTS is thrown.
+ */
+async function loseRace(repo: Repository, m: Milestone, record: string[]): Promise<never> {
+  const namespace = namespaceOf(m.name);
+  await deleteRecord(repo, namespace, record[0] as string);
+  const winner = await readMilestone(repo, namespace);
+  if (winner && winner.version !== m.version) {
+    await pinVersion({ repo, owner: MILESTONE_PIN_OWNER, name: pinName(m.name), version: winner.version, expected: m.version }).catch(() => undefined);
+  }
+  throw new StrataError('MILESTONE_EXISTS', `the milestone ${winner?.name ?? m.name} exists already (created while this one was)`, { data: { name: winner?.name ?? m.name } });
 }
 
 async function withVersionInfo(repo: Repository, m: Milestone): Promise<MilestoneInfo> {
