@@ -224,3 +224,33 @@ describe('game milestones: a release cycle', () => {
     okJson(['game', 'milestone', 'create', 'rc-1', v.rc as string, '--type', 'rc', '--semver', '1.1.0-rc.1'], { cwd: dir });
   });
 });
+
+describe('game release notes with platform configuration', () => {
+  it('lists what changed in each platform\'s effective configuration', () => {
+    const dir = tempDir('game-rn');
+    ok(['init'], { cwd: dir });
+    write(dir, {
+      'strata-platforms.json': JSON.stringify({
+        layers: [
+          { name: 'base', file: 'Config/base.json' },
+          { name: 'pc', file: 'Config/pc.json', extends: 'base' },
+          { name: 'switch', file: 'Config/switch.json', extends: 'base' },
+        ],
+        platforms: { pc: { layers: ['pc'] }, switch: { layers: ['switch'] } },
+      }),
+      'Config/base.json': '{"graphics": {"vsync": false, "maxFps": 60}}\n',
+      'Config/pc.json': '{"graphics": {"maxFps": 144}}\n',
+      'Config/switch.json': '{"graphics": {"maxFps": 30}}\n',
+    });
+    const a = snapshot(dir, 'a');
+    write(dir, { 'Config/switch.json': '{"graphics": {"maxFps": 30, "dynamicResolution": true}}\n' });
+    snapshot(dir, 'b');
+    ok(['game', 'milestone', 'create', 'demo-1', a, '--type', 'demo'], { cwd: dir });
+    const md = ok(['game', 'release-notes', 'demo-1', 'HEAD'], { cwd: dir });
+    expect(md).toContain('## Platform configuration\n\n- Unchanged: pc\n\n### switch\n\n| change | key | before | after | set by |\n|---|---|---|---|---|\n| added | `graphics.dynamicResolution` |  | `true` | Config/switch.json:1 |');
+    const j = okJson<any>(['game', 'release-notes', 'demo-1', 'HEAD', '--format', 'json'], { cwd: dir });
+    expect(j.platforms.declared).toBe(true);
+    expect(j.platforms.changes.platforms.find((p: any) => p.platform === 'switch').added).toMatchObject([{ key: 'graphics.dynamicResolution', after: true }]);
+    expect(j.byType.map((g: any) => [g.group, g.changed.count])).toEqual([['config', 1]]);
+  });
+});

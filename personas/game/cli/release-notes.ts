@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { defineCommand } from '../../../porcelain/cli/index.js';
 import type { ConfigChangeProvider } from '../core/release-notes-sections.js';
 
-/** The platform configuration changes provider of the platforms part (none yet: the notes say none is declared). */
-async function configChangeProvider(): Promise<ConfigChangeProvider | undefined> {
-  return undefined;
+/** Platform configuration changes between two versions, from the platforms part (per-platform configuration). */
+async function configChangeProvider(): Promise<ConfigChangeProvider> {
+  return (await import('../ops/platforms.js')).platformConfigChanges;
 }
 
 export const releaseNotesCommand = defineCommand({
@@ -29,7 +29,7 @@ export const releaseNotesCommand = defineCommand({
       repo,
       from: args.from,
       to: args.to,
-      ...(provider === undefined ? {} : { configChanges: provider }),
+      configChanges: provider,
       ...(args.out === undefined ? {} : { out: args.out, format }),
       ...(args.files === undefined ? {} : { fileLimit: args.files }),
     });

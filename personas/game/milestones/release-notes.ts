@@ -285,13 +285,14 @@ export function renderReleaseNotesMarkdown(notes: ReleaseNotes, options: RenderM
   if (!p.declared || p.changes === undefined) out.push('No platform configuration declared.', '');
   else {
     const c = p.changes;
-    if ((c.platformsAdded ?? []).length > 0) out.push(`- Platforms added: ${(c.platformsAdded ?? []).map(md).join(', ')}`);
-    if ((c.platformsRemoved ?? []).length > 0) out.push(`- Platforms removed: ${(c.platformsRemoved ?? []).map(md).join(', ')}`);
+    const summary: string[] = [];
+    if ((c.platformsAdded ?? []).length > 0) summary.push(`- Platforms added: ${(c.platformsAdded ?? []).map(md).join(', ')}`);
+    if ((c.platformsRemoved ?? []).length > 0) summary.push(`- Platforms removed: ${(c.platformsRemoved ?? []).map(md).join(', ')}`);
     const changed = c.platforms.filter((x) => x.added.length + x.removed.length + x.changed.length > 0);
     const unchanged = c.platforms.filter((x) => x.added.length + x.removed.length + x.changed.length === 0);
-    if (changed.length === 0 && (c.platformsAdded ?? []).length === 0 && (c.platformsRemoved ?? []).length === 0) out.push('No configuration key changed on any platform.');
-    if (unchanged.length > 0 && changed.length > 0) out.push(`- Unchanged: ${unchanged.map((x) => md(x.platform)).join(', ')}`);
-    out.push('');
+    if (changed.length === 0 && summary.length === 0) summary.push('No configuration key changed on any platform.');
+    else if (unchanged.length > 0) summary.push(`- Unchanged: ${unchanged.map((x) => md(x.platform)).join(', ')}`);
+    if (summary.length > 0) out.push(...summary, '');
     for (const x of changed) {
       out.push(`### ${md(x.platform)}`, '', '| change | key | before | after | set by |', '|---|---|---|---|---|');
       out.push(...keyRows('changed', x.changed), ...keyRows('added', x.added), ...keyRows('removed', x.removed), '');
