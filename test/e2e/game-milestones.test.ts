@@ -252,5 +252,14 @@ describe('game release notes with platform configuration', () => {
     expect(j.platforms.declared).toBe(true);
     expect(j.platforms.changes.platforms.find((p: any) => p.platform === 'switch').added).toMatchObject([{ key: 'graphics.dynamicResolution', after: true }]);
     expect(j.byType.map((g: any) => [g.group, g.changed.count])).toEqual([['config', 1]]);
+
+    // A broken platforms file in one version: the notes stand, the section says why it is missing.
+    write(dir, { 'strata-platforms.json': '{"platforms": {\n' });
+    snapshot(dir, 'c');
+    const r = strata(['game', 'release-notes', 'demo-1', 'HEAD'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: platform configuration not compared: .*strata-platforms\.json/m);
+    expect(r.stdout).toMatch(/## Platform configuration\n\nNot compared: .*strata-platforms\.json.* \(CONFIG_PARSE\)\./);
+    expect(r.stdout).toContain('| Configuration | – | – | 2 (');
   });
 });

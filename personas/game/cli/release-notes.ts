@@ -33,6 +33,7 @@ export const releaseNotesCommand = defineCommand({
       ...(args.out === undefined ? {} : { out: args.out, format }),
       ...(args.files === undefined ? {} : { fileLimit: args.files }),
     });
+    if (notes.platforms.error !== undefined) ctx.warn(`platform configuration not compared: ${notes.platforms.error.message}`, { code: notes.platforms.error.code });
     if (args.out !== undefined) {
       if (ctx.json) return ctx.printJson({ written: notes.written, totals: notes.totals });
       const t = notes.totals;

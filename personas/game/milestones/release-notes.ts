@@ -73,8 +73,11 @@ export interface ReleaseNotes {
   files: FileChange[];
   /** Milestones whose versions lie after `from` and up to `to` (the endpoints' own milestones left out), oldest first. */
   milestones: NotesMilestone[];
-  /** Platform configuration changes; `declared: false` when neither version declares platforms. */
-  platforms: { declared: boolean; changes?: ConfigChangeSummary };
+  /**
+   * Platform configuration changes; `declared: false` when neither version declares platforms, `error`
+   * when a declaration could not be read (the rest of the notes stand).
+   */
+  platforms: { declared: boolean; changes?: ConfigChangeSummary; error?: { code: string; message: string } };
   /** Further sections (feedback, playtests …) that had something to say. */
   sections: ReleaseNotesSection[];
 }
@@ -85,6 +88,8 @@ export interface BuildReleaseNotesInput {
   entries: readonly DiffEntry[];
   milestones: readonly NotesMilestone[];
   platforms: ConfigChangeSummary | undefined;
+  /** Why the platform configuration could not be compared, when it could not. */
+  platformsError?: { code: string; message: string };
   sections?: readonly ReleaseNotesSection[];
 }
 
@@ -164,7 +169,7 @@ export function buildReleaseNotes(input: BuildReleaseNotesInput): ReleaseNotes {
     renames,
     files,
     milestones: [...input.milestones],
-    platforms: input.platforms === undefined ? { declared: false } : { declared: true, changes: input.platforms },
+    platforms: input.platformsError !== undefined ? { declared: true, error: input.platformsError } : input.platforms === undefined ? { declared: false } : { declared: true, changes: input.platforms },
     sections: [...(input.sections ?? [])],
   };
 }
@@ -282,7 +287,8 @@ export function renderReleaseNotesMarkdown(notes: ReleaseNotes, options: RenderM
 
   out.push('## Platform configuration', '');
   const p = notes.platforms;
-  if (!p.declared || p.changes === undefined) out.push('No platform configuration declared.', '');
+  if (p.error !== undefined) out.push(`Not compared: ${md(p.error.message)} (${p.error.code}).`, '');
+  else if (!p.declared || p.changes === undefined) out.push('No platform configuration declared.', '');
   else {
     const c = p.changes;
     const summary: string[] = [];

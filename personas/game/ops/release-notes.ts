@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { StrataError, diffVersions, resolveVersion, type Repository } from '../../../porcelain/index.js';
-import type { ConfigChangeProvider, ReleaseNotesSection, ReleaseNotesSectionProvider } from '../core/release-notes-sections.js';
+import { StrataError, diffVersions, isStrataError, resolveVersion, type Repository } from '../../../porcelain/index.js';
+import type { ConfigChangeProvider, ConfigChangeSummary, ReleaseNotesSection, ReleaseNotesSectionProvider } from '../core/release-notes-sections.js';
 import { buildReleaseNotes, renderReleaseNotesMarkdown, type NotesEndpoint, type ReleaseNotes } from '../milestones/release-notes.js';
 import { findMilestone, listMilestones } from './milestone.js';
 
@@ -56,13 +56,21 @@ export async function releaseNotes(options: ReleaseNotesOptions): Promise<Releas
   const milestones = (await listMilestones({ repo }))
     .filter((m) => !ends.has(m.name) && m.versionTime > lo && m.versionTime <= hi)
     .map((m) => ({ name: m.name, type: m.type, ...(m.semver === undefined ? {} : { semver: m.semver }), version: m.version, time: m.versionTime }));
-  const platforms = options.configChanges ? await options.configChanges({ repo, from: from.id, to: to.id }) : undefined;
+  let platforms: ConfigChangeSummary | undefined;
+  let platformsError: { code: string; message: string } | undefined;
+  try {
+    platforms = options.configChanges ? await options.configChanges({ repo, from: from.id, to: to.id }) : undefined;
+  } catch (err) {
+    // A broken platforms declaration in one version must not cost the rest of the notes.
+    if (!isStrataError(err)) throw err;
+    platformsError = { code: err.code, message: err.message };
+  }
   const sections: ReleaseNotesSection[] = [];
   for (const provide of options.sections ?? []) {
     const s = await provide({ repo, from: from.id, to: to.id });
     if (s) sections.push(s);
   }
-  const notes: ReleaseNotesResult = buildReleaseNotes({ from, to, entries: diff.entries, milestones, platforms, sections });
+  const notes: ReleaseNotesResult = buildReleaseNotes({ from, to, entries: diff.entries, milestones, platforms, ...(platformsError === undefined ? {} : { platformsError }), sections });
   if (options.out !== undefined) {
     const format = options.format ?? 'md';
     const text = format === 'json' ? `${JSON.stringify(notes, null, 2)}\n` : renderReleaseNotesMarkdown(notes, options.fileLimit === undefined ? {} : { fileLimit: options.fileLimit });
