@@ -3,8 +3,9 @@ import type { Argv } from 'yargs';
 import { z } from 'zod';
 import { StrataError } from '../../../porcelain/index.js';
 import { defineCommand, formatTime, shortId, signedBytes, formatBytes, type StrataCommand } from '../../../porcelain/cli/index.js';
+import { BUILD_TYPES, MILESTONE_TYPES } from '../milestones/rules.js';
 
-const TYPES_TEXT = 'alpha, beta, rc, release, hotfix, demo, dev, nightly, playtest, prototype';
+const TYPES_TEXT = MILESTONE_TYPES.join(', ');
 
 function kind(type: string, semver: string | undefined): string {
   return semver === undefined ? type : `${type} ${semver}`;
@@ -72,7 +73,7 @@ export const milestoneShowCommand = defineCommand({
     const m = r.milestone;
     const lines = [
       `milestone ${m.name}`,
-      `type:     ${m.type}${['dev', 'nightly', 'rc', 'release', 'hotfix'].includes(m.type) ? ' (build type)' : ''}`,
+      `type:     ${m.type}${BUILD_TYPES.includes(m.type) ? ' (build type)' : ''}`,
       `semver:   ${m.semver ?? '-'}`,
       `version:  ${m.version}${m.pinned ? ' (pinned)' : ' (NOT PINNED)'}`,
       `  made:   ${formatTime(r.version.time)}${r.version.name === '' ? '' : `, "${r.version.name}"`}${r.version.tags.length > 0 ? `, tags ${r.version.tags.join(', ')}` : ''}`,
