@@ -150,7 +150,8 @@ const historyCommand = defineCommand({
     if (ctx.json) return ctx.printJson(r);
     const lines: string[] = [];
     for (const e of r.entries) {
-      const head = `${shortId(e.version)}  ${formatTime(e.time)}${e.name === '' ? '' : `  ${e.name}`}`;
+      const title = e.name !== '' ? e.name : e.description.split('\n')[0] ?? '';
+      const head = `${shortId(e.version)}  ${formatTime(e.time)}${title === '' ? '' : `  ${title}`}`;
       const what =
         e.state === 'set'
           ? `${r.key} = ${show(e.value)}${e.before === undefined ? '' : ` (was ${show(e.before)})`}  (${e.file}:${e.line})`

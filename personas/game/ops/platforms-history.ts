@@ -7,7 +7,7 @@
  */
 import { StrataError, isStrataError, log, type Repository } from '../../../porcelain/index.js';
 import { ParseCache, evaluatePlatform, platformStack } from '../config/evaluate.js';
-import { PROJECT_FILES, type Project } from '../config/project.js';
+import { PROJECT_FILES, platformNames, type Project } from '../config/project.js';
 import { formatKeyPath, nodeAt, parseKeyPath, toPlain, valueKey, type PlainValue } from '../config/types.js';
 import { VersionTreeCache } from './config-source.js';
 
@@ -30,6 +30,7 @@ export type KeyHistoryEntry = KeyState & {
   version: string;
   time: number;
   name: string;
+  description: string;
   /** The value before this version (absent when the key was not set, or before the first version). */
   before?: PlainValue;
   /** Files of the platform (and the project file) whose content changed in this version. */
@@ -63,6 +64,7 @@ export async function platformKeyHistory(options: PlatformKeyHistoryOptions): Pr
   let project: Project | undefined;
   let projectSig: string | undefined;
   let projectError: KeyState | undefined;
+  let declared = false;
   for (let i = newestFirst.length - 1; i >= 0; i--) {
     const v = newestFirst[i] as (typeof newestFirst)[number];
     const reader = trees.reader(v.tree);
@@ -97,6 +99,7 @@ export async function platformKeyHistory(options: PlatformKeyHistoryOptions): Pr
       else if (project === undefined) state = { state: 'absent', reason: 'no-project' };
       else if (!Object.hasOwn(project.platforms, platform)) state = { state: 'absent', reason: 'no-platform' };
       else {
+        declared = true;
         for (const f of platformStack(project, platform)) ids.set(f.file, await reader.idOf(f.file));
       }
     } catch (err) {
@@ -119,11 +122,17 @@ export async function platformKeyHistory(options: PlatformKeyHistoryOptions): Pr
     const stateKey = (s: KeyState | undefined): string => (s === undefined ? '' : s.state === 'set' ? `set\0${valueKey(s.value)}` : s.state === 'error' ? `error\0${s.message}` : 'absent');
     if (stateKey(state) !== stateKey(prevState) && !(prevState === undefined && state.state === 'absent')) {
       const changedFiles = [...new Set([...ids.keys(), ...prevIds.keys()])].filter((f) => ids.get(f) !== prevIds.get(f));
-      out.push({ ...state, version: v.id, time: v.time, name: v.name, ...(prevState?.state === 'set' ? { before: prevState.value } : {}), changedFiles });
+      out.push({ ...state, version: v.id, time: v.time, name: v.name, description: v.description, ...(prevState?.state === 'set' ? { before: prevState.value } : {}), changedFiles });
     }
     prevState = state;
     prevSig = sig;
     prevIds = ids;
+  }
+  if (!declared && newestFirst.length > 0) {
+    const known = project === undefined ? [] : platformNames(project);
+    throw new StrataError('UNKNOWN_PLATFORM', `no version of the branch declares the platform "${platform}"${known.length === 0 ? '' : `: the newest declares ${known.join(', ')}`}`, {
+      data: { platform, declared: known },
+    });
   }
   return { platform, key, versions: newestFirst.length, evaluated, entries: out.reverse() };
 }
