@@ -119,6 +119,12 @@ describe('strata game platforms', () => {
     ]);
   });
 
+  it('release notes include what changed in each platform (platformConfigChanges)', () => {
+    const notes = ok(['game', 'release-notes', 'HEAD~2', 'HEAD~1'], { cwd: dir });
+    expect(notes).toMatch(/graphics\.bloom.*config\/console\.yaml:4/);
+    expect(notes).toMatch(/graphics\.shadows.*medium.*low.*config\/console\.yaml:3/);
+  });
+
   it('validate: one line per violation and CONFIG_INVALID_VALUES (exit 1); clean exits 0', () => {
     const r = strata([...P, 'validate'], { cwd: dir });
     expect(r.code).toBe(1);
