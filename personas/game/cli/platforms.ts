@@ -127,7 +127,7 @@ const diffCommand = defineCommand({
     for (const f of r.files) lines.push(`  ${f.status === 'added' ? 'A' : f.status === 'removed' ? 'D' : 'M'} ${f.file}`);
     for (const c of r.added) lines.push(`+ ${c.key} = ${show(c.after!.value)}  (${at(c.after!)})`);
     for (const c of r.removed) lines.push(`- ${c.key} = ${show(c.before!.value)}  (was ${at(c.before!)})`);
-    for (const c of r.changed) lines.push(`~ ${c.key}: ${show(c.before!.value)} -> ${show(c.after!.value)}  (${at(c.after!)}; was ${at(c.before!)})`);
+    for (const c of r.changed) lines.push(`~ ${c.key}: ${show(c.before!.value)} -> ${show(c.after!.value)}  (${at(c.after!)}${at(c.after!) === at(c.before!) ? '' : `; was ${at(c.before!)}`})`);
     const n = r.added.length + r.removed.length + r.changed.length;
     lines.push(n === 0 ? 'no change in the effective configuration' : `${r.added.length} added, ${r.removed.length} removed, ${r.changed.length} changed`);
     ctx.print(lines.join('\n'));
@@ -162,7 +162,7 @@ const historyCommand = defineCommand({
               : e.reason === 'no-platform'
                 ? `platform ${r.platform} not declared`
                 : 'no platforms file';
-      lines.push(`${head}\n    ${what}${e.changedFiles.length === 0 ? '' : `\n    changed: ${e.changedFiles.join(', ')}`}`);
+      lines.push(`${head}\n    ${what}${e.changedFiles.length === 0 ? '' : `\n    files changed in this version: ${e.changedFiles.join(', ')}`}`);
     }
     lines.push(`${r.entries.length} change${r.entries.length === 1 ? '' : 's'} of ${r.key} on ${r.platform} in ${r.versions} version${r.versions === 1 ? '' : 's'} (${r.evaluated} evaluated)`);
     ctx.print(lines.join('\n'));
