@@ -52,7 +52,14 @@ export function validateConfig(options: { platform: string; root: ConfigObject; 
     let node = nodeAt(root, e.keyword === 'additionalProperties' ? path : at);
     for (let n = at.length; node === undefined && n >= 0; n--) node = nodeAt(root, at.slice(0, n));
     const origin = node?.origin ?? root.origin;
-    const message = e.keyword === 'required' ? 'is required but missing' : e.keyword === 'additionalProperties' ? 'is not allowed here' : (e.message ?? e.keyword);
+    const message =
+      e.keyword === 'required'
+        ? 'is required but missing'
+        : e.keyword === 'additionalProperties'
+          ? 'is not allowed here'
+          : e.keyword === 'enum' && Array.isArray(params.allowedValues)
+            ? `must be one of ${params.allowedValues.map((x) => JSON.stringify(x)).join(', ')}`
+            : (e.message ?? e.keyword);
     return { platform, key: path.length === 0 ? '(top)' : formatKeyPath(path), path, message, keyword: e.keyword, file: origin.file, line: origin.line };
   });
 }

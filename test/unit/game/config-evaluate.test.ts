@@ -79,6 +79,16 @@ describe('the project file', () => {
     expect(bad('{"platforms": {"pc": {"layers": ["a"]}},\n "bogus": 1}').message).toContain('Unrecognized key');
     expect(bad('{"platforms": {\n').code).toBe('CONFIG_PARSE');
   });
+  it('reads a YAML platforms file, and names the enum values a key must take', async () => {
+    const reader = memoryReader({
+      'strata-platforms.yaml': 'layers:\n  - name: base\n    file: base.yaml\nplatforms:\n  pc:\n    layers: [base]\n',
+      'base.yaml': 'quality: ultra\n',
+    });
+    const c = await evaluate(reader, 'pc');
+    expect(flat(c.root)).toEqual({ quality: '"ultra" @base.yaml:1' });
+    const check = compileSchema('s.json', { properties: { quality: { enum: ['low', 'high'] } } });
+    expect(validateConfig({ platform: 'pc', root: c.root, iniFiles: new Set(), check }).map((v) => `${v.key}: ${v.message}`)).toEqual(['quality: must be one of "low", "high"']);
+  });
   it('expands extends chains depth first, each layer once, and names a cycle', () => {
     const p = parseProjectFile('strata-platforms.json', JSON.stringify({
       layers: [
