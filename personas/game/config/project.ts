@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { StrataError } from '../../../porcelain/index.js';
 import { parseJsonLayer } from './parse-json.js';
 import { parseYamlLayer } from './parse-yaml.js';
-import { toPlain } from './types.js';
+import { nodeAt, toPlain } from './types.js';
 
 /** The names the project file may have, in the order they are looked for. */
 export const PROJECT_FILES = ['strata-platforms.json', 'strata-platforms.yaml', 'strata-platforms.yml'] as const;
@@ -94,7 +94,12 @@ export function parseProjectFile(file: string, text: string): Project {
   const tree = file.endsWith('.json') ? parseJsonLayer(file, text) : parseYamlLayer(file, text);
   const parsed = ProjectFileSchema.safeParse(toPlain(tree));
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.length === 0 ? '(top)' : i.path.map(String).join('.')}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => {
+      const path = i.path.map(String);
+      let node = nodeAt(tree, path);
+      for (let n = path.length; node === undefined && n >= 0; n--) node = nodeAt(tree, path.slice(0, n));
+      return `${path.length === 0 ? '(top)' : path.join('.')} (line ${node?.origin.line ?? 1}): ${i.message}`;
+    });
     throw new StrataError('INVALID_ARGUMENT', `${file} is not a valid platforms file: ${problems.join('; ')}`, { data: { file, problems } });
   }
   const project: Project = { ...parsed.data, file };

@@ -10,7 +10,7 @@ import { diffConfigs, platformMatrix, type ConfigDiff, type KeyChange, type Matr
 import { ParseCache, evaluatePlatform, loadProject, platformStack, type ConfigReader, type EffectiveConfig, type StackFile } from '../config/evaluate.js';
 import { PROJECT_FILES, platformDecl, platformNames, type Project } from '../config/project.js';
 import { parseJsonLayer } from '../config/parse-json.js';
-import { flattenConfig, toPlain, type EffectiveEntry } from '../config/types.js';
+import { flattenConfig, formatKeyPath, parseKeyPath, toPlain, type EffectiveEntry } from '../config/types.js';
 import { compileSchema, validateConfig, type Violation } from '../config/validate.js';
 import { VersionTreeCache, openConfigSource, resolveRevisionTree, type ConfigSource, type ConfigSourceOptions } from './config-source.js';
 
@@ -85,7 +85,9 @@ export async function showPlatform(options: ShowPlatformOptions): Promise<ShowPl
   const config = await evaluatePlatform({ project, platform: options.platform, reader: source.reader, cache });
   let entries = flattenConfig(config.root);
   if (options.key !== undefined) {
-    const prefix = options.key;
+    const path = parseKeyPath(options.key);
+    if (path === undefined) throw new StrataError('INVALID_ARGUMENT', `"${options.key}" is not a key: use dotted names, quoting a part that holds dots: Engine."/Script/Engine.Engine"`);
+    const prefix = formatKeyPath(path);
     entries = entries.filter((e) => e.key === prefix || e.key.startsWith(`${prefix}.`));
   }
   return { platform: config.platform, kind: config.kind, project: project.file, source: source.label, files: config.files, entries };
