@@ -7,6 +7,7 @@ import { applyIniDocument, applyIniEntries, mergeLayer } from './merge.js';
 import { parseIni, resolveIniSection, type IniDocument } from './parse-ini.js';
 import { parseJsonLayer } from './parse-json.js';
 import { parseTomlLayer } from './parse-toml.js';
+import { parseXml, xmlToLayer, type XmlDocument } from './parse-xml.js';
 import { parseYamlLayer } from './parse-yaml.js';
 import { PROJECT_FILES, expandLayers, layerFormat, parseProjectFile, platformDecl, type LayerDecl, type LayerFormat, type Project } from './project.js';
 import { emptyObject, type ConfigObject } from './types.js';
@@ -26,7 +27,7 @@ export interface ConfigReader {
   read(path: string): Promise<ConfigFileContent | undefined>;
 }
 
-type Parsed = { kind: 'tree'; tree: ConfigObject } | { kind: 'ini'; doc: IniDocument };
+type Parsed = { kind: 'tree'; tree: ConfigObject } | { kind: 'ini'; doc: IniDocument } | { kind: 'xml'; doc: XmlDocument };
 
 /** Parsed files by content id and format, shared across evaluations (parsed layers are never changed). */
 export class ParseCache {
@@ -42,6 +43,7 @@ export class ParseCache {
     let p = this.parsed.get(key);
     if (p === undefined) {
       if (format === 'ini') p = { kind: 'ini', doc: parseIni(file, content.text) };
+      else if (format === 'xml') p = { kind: 'xml', doc: parseXml(file, content.text) };
       else p = { kind: 'tree', tree: format === 'json' ? parseJsonLayer(file, content.text) : format === 'yaml' ? parseYamlLayer(file, content.text) : parseTomlLayer(file, content.text) };
       this.parsed.set(key, p);
     }
@@ -130,6 +132,7 @@ export async function evaluatePlatform(options: { project: Project; platform: st
     const layer = item.decl as LayerDecl;
     const parsed = cache.parse(item.file, layerFormat(layer), content);
     if (parsed.kind === 'tree') mergeLayer(root, parsed.tree);
+    else if (parsed.kind === 'xml') mergeLayer(root, xmlToLayer(parsed.doc, layer.where));
     else if (layer.section !== undefined) applyIniEntries(root, item.file, resolveIniSection(parsed.doc, layer.section, layer.inherits));
     else applyIniDocument(root, parsed.doc);
   }

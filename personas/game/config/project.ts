@@ -11,7 +11,7 @@ import { nodeAt, toPlain } from './types.js';
 /** The names the project file may have, in the order they are looked for. */
 export const PROJECT_FILES = ['strata-platforms.json', 'strata-platforms.yaml', 'strata-platforms.yml'] as const;
 
-export const LAYER_FORMATS = ['json', 'yaml', 'toml', 'ini'] as const;
+export const LAYER_FORMATS = ['json', 'yaml', 'toml', 'ini', 'xml'] as const;
 export type LayerFormat = (typeof LAYER_FORMATS)[number];
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, "_", "." and "-", starting with a letter or digit');
@@ -25,7 +25,7 @@ export const LayerSchema = z
     name,
     /** The file, relative to the project root. */
     file: relPath,
-    /** The format, when the extension does not tell (.json, .yaml/.yml, .toml, .ini/.cfg/.ruleset). */
+    /** The format, when the extension does not tell (.json, .yaml/.yml, .toml, .ini/.cfg/.ruleset, .xml). */
     format: z.enum(LAYER_FORMATS).optional(),
     /** Layers applied before this one (their own `extends` first). */
     extends: z.union([name, z.array(name)]).optional(),
@@ -35,6 +35,20 @@ export const LayerSchema = z
     inherits: z.string().min(1).optional(),
     /** A missing file is skipped instead of an error. */
     optional: z.boolean().optional(),
+    /**
+     * XML only: keep the elements (below the root) whose `attribute` equals `equals` (or one of its
+     * values), plus, with `includeMissing`, those without the attribute. One per-OS rule file then
+     * gives each platform its view: `{ "attribute": "os", "equals": "linux", "includeMissing": true }`.
+     * Applied to every element list; a tag repeated in the file stays an array in every view.
+     */
+    where: z
+      .object({
+        attribute: z.string().min(1),
+        equals: z.union([z.string(), z.array(z.string()).min(1)]),
+        includeMissing: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -86,6 +100,7 @@ export function layerFormat(layer: LayerDecl): LayerFormat {
   if (ext === 'yaml' || ext === 'yml') return 'yaml';
   if (ext === 'toml') return 'toml';
   if (['ini', 'cfg', 'ruleset', 'conf'].includes(ext)) return 'ini';
+  if (ext === 'xml') return 'xml';
   throw new StrataError('INVALID_ARGUMENT', `layer "${layer.name}": cannot tell the format of ${layer.file} from its extension`, { hint: `add "format": one of ${LAYER_FORMATS.join(', ')}` });
 }
 
@@ -109,6 +124,7 @@ export function parseProjectFile(file: string, text: string): Project {
     layers.add(l.name);
     if (l.inherits !== undefined && l.section === undefined) throw new StrataError('INVALID_ARGUMENT', `${file}: layer "${l.name}" has "inherits" without "section"`);
     if ((l.section !== undefined || l.inherits !== undefined) && layerFormat(l) !== 'ini') throw new StrataError('INVALID_ARGUMENT', `${file}: layer "${l.name}": "section" and "inherits" apply to INI files only`);
+    if (l.where !== undefined && layerFormat(l) !== 'xml') throw new StrataError('INVALID_ARGUMENT', `${file}: layer "${l.name}": "where" applies to XML files only`);
     layerFormat(l);
     for (const parent of [l.extends ?? []].flat()) {
       if (!project.layers.some((o) => o.name === parent)) throw new StrataError('INVALID_ARGUMENT', `${file}: layer "${l.name}" extends "${parent}", which is not declared`, { hint: `declared layers: ${project.layers.map((o) => o.name).join(', ')}` });

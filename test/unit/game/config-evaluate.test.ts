@@ -74,7 +74,7 @@ describe('the project file', () => {
     expect(bad('{\n"platforms": {\n  "pc": {\n    "layers": "base"}}}').message).toContain('platforms.pc (line 3):');
     expect(bad('{"platforms": {"pc": {"layers": ["x"]}}}').message).toBe('strata-platforms.json: platform "pc" uses the layer "x", which is not declared');
     expect(bad('{"layers": [{"name": "a", "file": "../a.json"}], "platforms": {"pc": {"layers": ["a"]}}}').message).toContain('layers.0.file (line 1): a path relative to the project root');
-    expect(bad('{"layers": [{"name": "a", "file": "a.xml"}], "platforms": {"pc": {"layers": ["a"]}}}').message).toBe('layer "a": cannot tell the format of a.xml from its extension');
+    expect(bad('{"layers": [{"name": "a", "file": "a.plist"}], "platforms": {"pc": {"layers": ["a"]}}}').message).toBe('layer "a": cannot tell the format of a.plist from its extension');
     expect(bad('{"platforms": {"ps5": {"unreal": {"platform": "PS5"}}}}').message).toContain('has no "unreal" settings');
     expect(bad('{"platforms": {"pc": {"layers": ["a"]}},\n "bogus": 1}').message).toContain('Unrecognized key');
     expect(bad('{"platforms": {\n').code).toBe('CONFIG_PARSE');
