@@ -151,6 +151,16 @@ describe('strata game platforms', () => {
     expect(h).toContain('6 keys differ, 4 the same on switch, windows');
   });
 
+  it("an XML rule file filtered per OS (SuperTuxKart's graphical_restrictions.xml): diff --platforms", () => {
+    const stk = tempDir('game-platforms-xml');
+    cpSync(join(FIXTURES, 'supertuxkart'), join(stk, 'data'), { recursive: true });
+    const layer = (os: string) => ({ name: os, file: 'data/graphical_restrictions.xml', where: { attribute: 'os', equals: os, includeMissing: true } });
+    writeFileSync(join(stk, 'strata-platforms.json'), JSON.stringify({ layers: [layer('linux'), layer('windows')], platforms: { linux: { layers: ['linux'] }, windows: { layers: ['windows'] } } }));
+    expect(ok([...P, 'diff', '--platforms', 'linux,windows', '--folder', stk])).toContain('1 key differ, 0 the same on linux, windows');
+    const j = okJson([...P, 'diff', '--platforms', 'linux,windows', '--folder', stk]) as { rows: Array<{ key: string; values: Record<string, { value: unknown[]; line: number }> }> };
+    expect(j.rows.map((r) => [r.key, r.values.linux?.value.length, r.values.linux?.line, r.values.windows?.value.length, r.values.windows?.line])).toEqual([['graphical-restrictions.card', 24, 11, 16, 3]]);
+  });
+
   describe('errors', () => {
     it('an unknown platform lists the declared ones', () => {
       const r = strata([...P, 'show', 'xbox'], { cwd: dir });
