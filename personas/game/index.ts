@@ -17,6 +17,7 @@ export { parseProjectFile, expandLayers, layerFormat, platformNames, platformDec
 export { parseJsonLayer } from './config/parse-json.js';
 export { parseYamlLayer } from './config/parse-yaml.js';
 export { parseTomlLayer } from './config/parse-toml.js';
+export { parseXml, xmlToLayer, parseXmlLayer } from './config/parse-xml.js';
 export { parseIni, applyIniEntry, resolveIniSection, type IniDocument, type IniSection, type IniEntry, type IniOp } from './config/parse-ini.js';
 export { mergeLayer, applyIniDocument } from './config/merge.js';
 export { unrealHierarchy, type UnrealFile } from './config/unreal.js';
