@@ -65,3 +65,34 @@ export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Strata
       runCommand(argv as GlobalArgs, (ctx) => spec.run(parseArgs(spec.schema, bindAfterDoubleDash(spec.command, argv)), ctx)),
   };
 }
+
+export interface CommandGroupSpec {
+  /** The group's word (`creative`, `workspace`). */
+  name: string;
+  /** The words before it in usage lines (`strata creative` for `workspace`); default `strata`. */
+  parent?: string;
+  describe: string;
+  group: CommandGroup;
+  /** Its subcommands, in the order help lists them (read when the group is built, so a list filled later counts). */
+  subcommands: readonly StrataCommand[];
+}
+
+/** A command made of subcommands (`strata creative diff`, `strata game milestone create`). */
+export function defineCommandGroup(spec: CommandGroupSpec): StrataCommand {
+  const missing = (): string => `give a ${spec.name} command: ${spec.subcommands.map((c) => c.name).join(', ')}`;
+  return {
+    command: `${spec.name} [command]`,
+    describe: spec.describe,
+    group: spec.group,
+    name: spec.name,
+    summary: spec.describe,
+    builder: (y: Argv) => {
+      let out = y.usage(`${spec.parent ?? 'strata'} ${spec.name} <command> [options]`);
+      for (const c of spec.subcommands) out = out.command(c);
+      return out.demandCommand(1, missing());
+    },
+    handler: () => {
+      throw new StrataError('USAGE', missing());
+    },
+  };
+}

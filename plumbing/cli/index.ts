@@ -34,6 +34,6 @@ export const plumbingCommands: StrataCommand[] = [
   pruneCommand,
 ];
 
-export { defineCommand, type StrataCommand, type CommandSpec, type CommandGroup } from './define-command.js';
+export { defineCommand, defineCommandGroup, type StrataCommand, type CommandSpec, type CommandGroup, type CommandGroupSpec } from './define-command.js';
 export { runCommand, renderError, parseArgs, parseSize, parseKeyValues, stdinLines, stdinLineGroups, type CliContext, type GlobalArgs } from './runtime.js';
 export { ProgressLine, formatBytes } from './progress.js';

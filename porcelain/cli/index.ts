@@ -20,7 +20,7 @@ import { unlockCommand } from './unlock.js';
 export const porcelainCommands: StrataCommand[] = [snapshotCommand, restoreCommand, catCommand, lsCommand, statusCommand, logCommand, showCommand, diffCommand, findCommand, tagCommand, branchCommand, statsCommand, forgetCommand, gcCommand, checkCommand, unlockCommand];
 
 // The command toolkit, for the personas' command modules (they import porcelain only).
-export { defineCommand, formatBytes, ProgressLine, parseKeyValues, type StrataCommand, type CliContext, type CommandGroup } from '../../plumbing/cli/index.js';
+export { defineCommand, defineCommandGroup, formatBytes, ProgressLine, parseKeyValues, type StrataCommand, type CliContext, type CommandGroup, type CommandGroupSpec } from '../../plumbing/cli/index.js';
 export { sourceFolder } from './source-folder.js';
 export { signedBytes, pathText } from './diff.js';
 export { formatTime, shortId } from './log.js';

@@ -3,7 +3,7 @@ import { hostname, homedir } from 'node:os';
 import type { Argv } from 'yargs';
 import { z } from 'zod';
 import { StrataError } from '../../../porcelain/index.js';
-import { defineCommand, formatBytes, formatTime, shortId, type StrataCommand } from '../../../porcelain/cli/index.js';
+import { defineCommandGroup, defineCommand, formatBytes, formatTime, shortId, type StrataCommand } from '../../../porcelain/cli/index.js';
 import type { WorkspaceEnv } from '../workspace/env.js';
 import type { WorkspaceSummary } from '../workspace/adapter.js';
 
@@ -191,18 +191,4 @@ const restoreCommand = defineCommand({
 
 export const workspaceSubcommands: StrataCommand[] = [captureCommand, listCommand, showCommand, diffCommand, restoreCommand];
 
-export const creativeWorkspaceCommand: StrataCommand = {
-  command: 'workspace <command>',
-  describe: 'Capture, compare and restore the state of Blender, GIMP, Inkscape, Krita, VS Code or any application an adapter file describes',
-  group: 'persona',
-  name: 'workspace',
-  summary: 'Capture, compare and restore the state of Blender, GIMP, Inkscape, Krita, VS Code or any application an adapter file describes',
-  builder: (y: Argv) => {
-    let out = y.usage('strata creative workspace <command> [options]');
-    for (const c of workspaceSubcommands) out = out.command(c);
-    return out.demandCommand(1, 'give a workspace command: capture, list, show, diff or restore');
-  },
-  handler: () => {
-    throw new StrataError('USAGE', 'give a workspace command: capture, list, show, diff or restore');
-  },
-};
+export const creativeWorkspaceCommand = defineCommandGroup({ name: 'workspace', parent: 'strata creative', describe: 'Capture, compare and restore the state of Blender, GIMP, Inkscape, Krita, VS Code or any application an adapter file describes', group: 'persona', subcommands: workspaceSubcommands });

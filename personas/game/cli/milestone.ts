@@ -1,8 +1,6 @@
 /** `strata game milestone <create|list|show|promote|delete>`: milestones and releases. */
-import type { Argv } from 'yargs';
 import { z } from 'zod';
-import { StrataError } from '../../../porcelain/index.js';
-import { defineCommand, formatTime, shortId, signedBytes, formatBytes, type StrataCommand } from '../../../porcelain/cli/index.js';
+import { defineCommandGroup, defineCommand, formatTime, shortId, signedBytes, formatBytes, type StrataCommand } from '../../../porcelain/cli/index.js';
 import { BUILD_TYPES, MILESTONE_TYPES } from '../milestones/rules.js';
 
 const TYPES_TEXT = MILESTONE_TYPES.join(', ');
@@ -137,18 +135,4 @@ export const milestoneDeleteCommand = defineCommand({
 
 export const milestoneSubcommands: StrataCommand[] = [milestoneCreateCommand, milestoneListCommand, milestoneShowCommand, milestonePromoteCommand, milestoneDeleteCommand];
 
-export const milestoneCommand: StrataCommand = {
-  command: 'milestone <command>',
-  describe: 'Milestones and releases: create, list, show, promote, delete',
-  group: 'persona',
-  name: 'milestone',
-  summary: 'Milestones and releases: create, list, show, promote, delete',
-  builder: (y: Argv) => {
-    let out = y.usage('strata game milestone <command> [options]');
-    for (const c of milestoneSubcommands) out = out.command(c);
-    return out.demandCommand(1, `give a milestone command: ${milestoneSubcommands.map((c) => c.name).join(', ')}`);
-  },
-  handler: () => {
-    throw new StrataError('USAGE', `give a milestone command: ${milestoneSubcommands.map((c) => c.name).join(', ')}`);
-  },
-};
+export const milestoneCommand = defineCommandGroup({ name: 'milestone', parent: 'strata game', describe: 'Milestones and releases: create, list, show, promote, delete', group: 'persona', subcommands: milestoneSubcommands });

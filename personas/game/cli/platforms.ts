@@ -5,7 +5,7 @@
 import type { Argv } from 'yargs';
 import { z } from 'zod';
 import { StrataError, isStrataError, type Repository } from '../../../porcelain/index.js';
-import { defineCommand, formatTime, shortId, sourceFolder, type CliContext, type StrataCommand } from '../../../porcelain/cli/index.js';
+import { defineCommandGroup, defineCommand, formatTime, shortId, sourceFolder, type CliContext, type StrataCommand } from '../../../porcelain/cli/index.js';
 
 const sourceOptions = (y: Argv): Argv =>
   y
@@ -199,18 +199,4 @@ const validateCommand = defineCommand({
 
 export const platformsSubcommands: StrataCommand[] = [listCommand, showCommand, diffCommand, historyCommand, validateCommand];
 
-export const gamePlatformsCommand: StrataCommand = {
-  command: 'platforms <command>',
-  describe: 'Per-platform configuration: list, show (with the file:line of every key), diff platforms or versions, history of a key, validate',
-  group: 'persona',
-  name: 'platforms',
-  summary: 'Per-platform configuration: list, show (with the file:line of every key), diff platforms or versions, history of a key, validate',
-  builder: (y: Argv) => {
-    let out = y.usage('strata game platforms <command> [options]');
-    for (const c of platformsSubcommands) out = out.command(c);
-    return out.demandCommand(1, 'give a platforms command: list, show, diff, history or validate');
-  },
-  handler: () => {
-    throw new StrataError('USAGE', 'give a platforms command: list, show, diff, history or validate');
-  },
-};
+export const gamePlatformsCommand = defineCommandGroup({ name: 'platforms', parent: 'strata game', describe: 'Per-platform configuration: list, show (with the file:line of every key), diff platforms or versions, history of a key, validate', group: 'persona', subcommands: platformsSubcommands });
