@@ -226,7 +226,13 @@ async function pin(repo: Repository, name: string, id: string): Promise<void> {
       throw new StrataError('MILESTONE_EXISTS', `the milestone ${existing.name} exists already (created while this one was)`, { data: { name: existing.name, version: existing.version } });
     }
     const current = (err.data as { id?: string } | undefined)?.id;
-    await pinVersion({ repo, owner: MILESTONE_PIN_OWNER, name: pinName(name), version: id, expected: current ?? null });
+    try {
+      await pinVersion({ repo, owner: MILESTONE_PIN_OWNER, name: pinName(name), version: id, expected: current ?? null });
+    } catch (again) {
+      // A third create of this name took the pin over first: one of the others will be the milestone.
+      if (!(isStrataError(again) && (again.code === 'TARGET_EXISTS' || again.code === 'REF_CHANGED'))) throw again;
+      throw new StrataError('MILESTONE_EXISTS', `the milestone ${name} is being created by another command at the same time`, { data: { name } });
+    }
   }
 }
 
