@@ -68,7 +68,7 @@ import { findImageMagick } from './lib/creative-tools.js';
 import { renderTargets } from './lib/porcelain-report.js';
 import { ProcessRunner } from './lib/proc.js';
 import { Report, renderJson } from './lib/report.js';
-import { cleanupOnExit, machineContext, noteLoad, parseOrExit, renderNotes, runCases } from './lib/session.js';
+import { cleanupOnExit, noteLoad, parseOrExit, renderNotes, runCases, runContext } from './lib/session.js';
 
 async function main(): Promise<void> {
   const options = parseOrExit(() => parseCreativeArgs(process.argv.slice(2)));
@@ -117,11 +117,7 @@ async function main(): Promise<void> {
     refsFiles: sizes.refsFiles,
     psdSize: `${sizes.psdWidth}x${sizes.psdHeight}`,
     imagemagick: magick?.version ?? 'absent',
-    ...machineContext(runner.rssMethod),
-    totalSeconds: Number(totalSeconds.toFixed(1)),
-    loadStart: Number(loadStart.toFixed(2)),
-    loadEnd: Number(loadEnd.toFixed(2)),
-    failures,
+    ...runContext(runner.rssMethod, { totalSeconds, loadStart, loadEnd, failures }),
   };
   process.stdout.write(`${renderJson(report, context, 'creative')}\n`);
   if (failures > 0) process.exitCode = 1;

@@ -32,7 +32,7 @@ import { buildHistoryProject, type HistoryProject } from './lib/game-history-pro
 import { renderTargets, type TargetRow } from './lib/porcelain-report.js';
 import { fastest, ProcessRunner, type RunResult } from './lib/proc.js';
 import { Report, renderGrid, renderJson } from './lib/report.js';
-import { cleanupOnExit, machineContext, noteLoad, parseOrExit, renderNotes, runCases } from './lib/session.js';
+import { cleanupOnExit, noteLoad, parseOrExit, renderNotes, runCases, runContext } from './lib/session.js';
 
 const GAME_CASES = ['platforms-history'] as const;
 type GameCase = (typeof GAME_CASES)[number];
@@ -251,11 +251,7 @@ async function main(): Promise<void> {
     fpsEvery: sizes.fpsEvery,
     otherFiles: sizes.otherFiles,
     planted: ctx.planted ?? 0,
-    ...machineContext(runner.rssMethod),
-    totalSeconds: Number(totalSeconds.toFixed(1)),
-    loadStart: Number(loadStart.toFixed(2)),
-    loadEnd: Number(loadEnd.toFixed(2)),
-    failures,
+    ...runContext(runner.rssMethod, { totalSeconds, loadStart, loadEnd, failures }),
   };
   process.stdout.write(`${renderJson(report, context, 'game')}\n`);
   if (failures > 0) process.exitCode = 1;

@@ -20,7 +20,7 @@ import { runWriteTreeCase } from './lib/case-write-tree.js';
 import { log, type BenchContext } from './lib/context.js';
 import { ProcessRunner } from './lib/proc.js';
 import { Report, renderJson, renderTable } from './lib/report.js';
-import { cleanupOnExit, machineContext, noteLoad, parseOrExit, runCases } from './lib/session.js';
+import { cleanupOnExit, noteLoad, parseOrExit, runCases, runContext } from './lib/session.js';
 
 const CASES: Record<CaseName, (ctx: BenchContext) => void | Promise<void>> = {
   chunker: runChunkerCase,
@@ -53,11 +53,7 @@ async function main(): Promise<void> {
   process.stdout.write(renderTable(report));
   const context = {
     quick: options.quick,
-    ...machineContext(runner.rssMethod),
-    totalSeconds: Number(totalSeconds.toFixed(1)),
-    loadStart: Number(loadStart.toFixed(2)),
-    loadEnd: Number(loadEnd.toFixed(2)),
-    failures,
+    ...runContext(runner.rssMethod, { totalSeconds, loadStart, loadEnd, failures }),
   };
   process.stdout.write(`${renderJson(report, context)}\n`);
   if (failures > 0) process.exitCode = 1;

@@ -51,7 +51,7 @@ import { addMetrics, evaluateTargets, renderRatios, renderResults, renderTargets
 import { createTools } from './lib/porcelain-tools.js';
 import { ProcessRunner } from './lib/proc.js';
 import { Report, renderJson } from './lib/report.js';
-import { cleanupOnExit, machineContext, noteLoad, parseOrExit, renderNotes, runCases } from './lib/session.js';
+import { cleanupOnExit, noteLoad, parseOrExit, renderNotes, runCases, runContext } from './lib/session.js';
 
 const SEED = 20251;
 
@@ -107,11 +107,7 @@ async function main(): Promise<void> {
     files: data.files,
     bytes: data.bytes,
     tools: tools.map((t) => t.name).join(','),
-    ...machineContext(runner.rssMethod),
-    totalSeconds: Number(totalSeconds.toFixed(1)),
-    loadStart: Number(loadStart.toFixed(2)),
-    loadEnd: Number(loadEnd.toFixed(2)),
-    failures,
+    ...runContext(runner.rssMethod, { totalSeconds, loadStart, loadEnd, failures }),
   };
   process.stdout.write(`${renderJson(report, context, 'porcelain')}\n`);
   if (failures > 0) process.exitCode = 1;

@@ -59,5 +59,6 @@ export { walkReachable, type IntegrityProblem, type ReachabilityResult } from '.
 export { countObjects, type CountObjectsResult, type KindCount } from './ops/count-objects.js';
 export { prune, DEFAULT_PRUNE_EXPIRE_MS, type PruneOptions, type PruneResult } from './ops/prune.js';
 export { parseDuration } from './util/duration.js';
+export { formatBytes, formatBytesCompact } from './util/byte-size.js';
 export { Semaphore, mapLimit } from './util/concurrency.js';
 export { hasErrno } from './errors/index.js';

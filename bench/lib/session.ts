@@ -54,6 +54,17 @@ export function machineContext(rssMethod: RssMethod): Record<string, string | nu
   };
 }
 
+/** The fields every benchmark's JSON line ends with: the machine, then how the run went. */
+export function runContext(rssMethod: RssMethod, run: { totalSeconds: number; loadStart: number; loadEnd: number; failures: number }): Record<string, string | number> {
+  return {
+    ...machineContext(rssMethod),
+    totalSeconds: Number(run.totalSeconds.toFixed(1)),
+    loadStart: Number(run.loadStart.toFixed(2)),
+    loadEnd: Number(run.loadEnd.toFixed(2)),
+    failures: run.failures,
+  };
+}
+
 /**
  * Runs the named cases in order, each by its runner; a failing case is noted in the report (and the
  * log) and the others still run. Returns the number of failed cases.

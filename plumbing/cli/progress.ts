@@ -1,14 +1,6 @@
-/** Human byte counts: 1.5 MiB. */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
+import { formatBytes } from '../util/byte-size.js';
+
+export { formatBytes };
 
 /**
  * A one-line live progress display on stderr, drawn only when stderr is a TTY and --json is off,

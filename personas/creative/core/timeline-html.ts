@@ -2,6 +2,7 @@
  * One self-contained HTML page for a file's timeline: thumbnails embedded as data URIs, no scripts,
  * no external resources, so it opens in any browser and can be mailed around. Pure.
  */
+import { formatBytesCompact } from '../../../porcelain/index.js';
 import type { TimelineEntry } from './timeline.js';
 
 export interface TimelineHtmlInput {
@@ -19,20 +20,6 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
-}
-
-export function formatSize(bytes: number): string {
-  const abs = Math.abs(bytes);
-  const sign = bytes < 0 ? '-' : '';
-  if (abs < 1024) return `${sign}${abs} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = abs / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${sign}${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 /** A one-line description of how much an entry changed, for tables and captions. */
@@ -72,13 +59,13 @@ export function renderTimelineHtml(input: TimelineHtmlInput): string {
         ...(e.milestone ? ['<span class="tag milestone">milestone</span>'] : []),
         ...e.tags.map((t) => `<span class="tag">${escapeHtml(t)}</span>`),
       ].join(' ');
-      const delta = e.sizeDelta === 0 ? '' : ` (${e.sizeDelta > 0 ? '+' : ''}${formatSize(e.sizeDelta)})`;
+      const delta = e.sizeDelta === 0 ? '' : ` (${e.sizeDelta > 0 ? '+' : ''}${formatBytesCompact(e.sizeDelta)})`;
       return `<figure class="${e.change}${e.visuallyIdentical ? ' same' : ''}">
   <div class="pic">${picture}</div>
   <figcaption>
     <div class="id"><code>${e.version.slice(0, 12)}</code> ${escapeHtml(isoTime(e.time))}</div>
     ${e.name ? `<div class="name">${escapeHtml(e.name)}</div>` : ''}${e.description ? `<div class="desc">${escapeHtml(e.description)}</div>` : ''}
-    <div class="size">${formatSize(e.size)}${delta}</div>
+    <div class="size">${formatBytesCompact(e.size)}${delta}</div>
     <div class="change">${escapeHtml(describeChange(e))}</div>
     ${labels ? `<div class="labels">${labels}</div>` : ''}
   </figcaption>

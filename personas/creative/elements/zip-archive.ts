@@ -141,6 +141,22 @@ export function makeEntry(entry: NewZipEntry, dos: { dosTime: number; dosDate: n
 }
 
 /** The archive bytes: `mimetype` first (stored), then the other entries in the order given. */
+
+/**
+ * The fields a local header and a central directory entry share, in the same order: flags, method,
+ * DOS time and date, CRC-32, compressed and uncompressed sizes, name length; `at` is where flags go.
+ */
+function writeSharedFields(header: Buffer, at: number, e: { method: number; dosTime: number; dosDate: number; crc: number; compressedSize: number; size: number }, flags: number, nameLength: number): void {
+  header.writeUInt16LE(flags, at);
+  header.writeUInt16LE(e.method, at + 2);
+  header.writeUInt16LE(e.dosTime, at + 4);
+  header.writeUInt16LE(e.dosDate, at + 6);
+  header.writeUInt32LE(e.crc, at + 8);
+  header.writeUInt32LE(e.compressedSize, at + 12);
+  header.writeUInt32LE(e.size, at + 16);
+  header.writeUInt16LE(nameLength, at + 20);
+}
+
 export function writeZip(entries: readonly ZipEntry[]): Buffer {
   const ordered = [...entries.filter((e) => e.name === 'mimetype'), ...entries.filter((e) => e.name !== 'mimetype')];
   if (ordered.length > 0xffff) throw new StrataError('ASSET_UNSUPPORTED', 'the document would hold more than 65,535 files, which needs ZIP64 (not supported).');
@@ -155,27 +171,13 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL, 0);
     local.writeUInt16LE(version, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(e.method, 8);
-    local.writeUInt16LE(e.dosTime, 10);
-    local.writeUInt16LE(e.dosDate, 12);
-    local.writeUInt32LE(e.crc, 14);
-    local.writeUInt32LE(e.compressedSize, 18);
-    local.writeUInt32LE(e.size, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeSharedFields(local, 6, e, flags, name.length);
     local.writeUInt16LE(0, 28);
     const dir = Buffer.alloc(46);
     dir.writeUInt32LE(CENTRAL, 0);
     dir.writeUInt16LE(version, 4);
     dir.writeUInt16LE(version, 6);
-    dir.writeUInt16LE(flags, 8);
-    dir.writeUInt16LE(e.method, 10);
-    dir.writeUInt16LE(e.dosTime, 12);
-    dir.writeUInt16LE(e.dosDate, 14);
-    dir.writeUInt32LE(e.crc, 16);
-    dir.writeUInt32LE(e.compressedSize, 20);
-    dir.writeUInt32LE(e.size, 24);
-    dir.writeUInt16LE(name.length, 28);
+    writeSharedFields(dir, 8, e, flags, name.length);
     dir.writeUInt32LE(offset, 42);
     parts.push(local, name, e.raw);
     central.push(dir, name);

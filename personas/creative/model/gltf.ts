@@ -205,7 +205,7 @@ async function gatherResources(file: string, container: Container, readRelated: 
   for (const image of images) {
     if (!isObject(image) || typeof image.uri !== 'string' || isDataUri(image.uri)) continue;
     externalFiles.push(image.uri);
-    // Images are not decoded here: give the reader an empty placeholder, keep the reference.
+    // Geometry needs no pixels: the reader gets an empty file for each image; the reference is recorded.
     resources[image.uri] = new Uint8Array(0);
   }
   return { resources, bufferSizes, externalFiles };
@@ -224,9 +224,9 @@ function readerJson(json: Json, resources: Record<string, Uint8Array>): Json {
     copy.images = (json.images as unknown[]).map((image, i) => {
       if (!isObject(image) || typeof image.uri !== 'string' || !isDataUri(image.uri)) return image;
       // Embedded images are not needed for geometry; do not make the reader decode them.
-      const placeholder = `__strata-embedded-image-${i}.bin`;
-      resources[placeholder] = new Uint8Array(0);
-      return { ...image, uri: placeholder };
+      const unread = `__strata-embedded-image-${i}.bin`;
+      resources[unread] = new Uint8Array(0);
+      return { ...image, uri: unread };
     });
   }
   return copy;

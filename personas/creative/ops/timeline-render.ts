@@ -1,6 +1,6 @@
 /** A timeline as a self-contained HTML page or a PNG contact sheet (thumbnails read from the repository). */
-import { isStrataError, readStoredContent, type Repository } from '../../../porcelain/index.js';
-import { describeChange, formatSize, isoTime, renderTimelineHtml } from '../core/timeline-html.js';
+import { formatBytesCompact, isStrataError, readStoredContent, type Repository } from '../../../porcelain/index.js';
+import { describeChange, isoTime, renderTimelineHtml } from '../core/timeline-html.js';
 import { contactSheet } from '../image/contact-sheet.js';
 import { createRaster } from '../image/raster.js';
 import { encodePng } from '../image/encode.js';
@@ -40,7 +40,7 @@ export async function renderTimeline(options: RenderTimelineOptions): Promise<Bu
     blank ??= await encodePng(createRaster(8, 8, 255));
     cells.push({
       png: png ?? blank,
-      label: [`${e.version.slice(0, 10)} ${isoTime(e.time).slice(0, 10)}`, describeChange(e).slice(0, 40), `${formatSize(e.size)}${e.milestone ? ' milestone' : ''}`],
+      label: [`${e.version.slice(0, 10)} ${isoTime(e.time).slice(0, 10)}`, describeChange(e).slice(0, 40), `${formatBytesCompact(e.size)}${e.milestone ? ' milestone' : ''}`],
     });
   }
   return contactSheet({ cells, columns: options.columns ?? Math.min(6, Math.max(1, cells.length)) });

@@ -6,6 +6,7 @@
  * `extensions/`. Every version is captured; caches, `.blend1` backups and extension wheels are not.
  */
 import { join } from 'node:path';
+import { formatBytes } from '../../../porcelain/index.js';
 import { SummaryBuilder, readText, type SummaryInput, type WorkspaceAdapter, type WorkspaceSummary } from './adapter.js';
 import { appData, configHome, homeDir, type WorkspaceEnv } from './env.js';
 
@@ -47,10 +48,6 @@ export function parseBlenderBookmarks(text: string): Record<string, string[]> {
   return out;
 }
 
-function formatSize(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 async function summarize(input: SummaryInput): Promise<WorkspaceSummary> {
   const b = new SummaryBuilder();
   const versions = [...new Set(input.files.map((f) => /^config\/([^/]+)\//.exec(f.path)?.[1]).filter((v): v is string => v !== undefined))].sort((x, y) =>
@@ -64,7 +61,7 @@ async function summarize(input: SummaryInput): Promise<WorkspaceSummary> {
       if (f === undefined) continue;
       try {
         const data = await input.read(f.path);
-        b.fact(`${v} ${name}`, `${blendHeader(data)}, ${formatSize(f.size)}`);
+        b.fact(`${v} ${name}`, `${blendHeader(data)}, ${formatBytes(f.size)}`);
       } catch (err) {
         b.problem(f.path, err);
       }

@@ -3,7 +3,7 @@
  * counts and sizes, renames, the milestones passed, platform configuration changes and further
  * sections; and their markdown rendering.
  */
-import type { DiffEntry } from '../../../porcelain/index.js';
+import { formatBytesCompact, type DiffEntry } from '../../../porcelain/index.js';
 import type { ConfigChangeSummary, ConfigKeyChange, ReleaseNotesSection } from '../core/release-notes-sections.js';
 import { ASSET_GROUPS, ASSET_GROUP_TITLES, assetGroupOf, type AssetGroup } from './asset-groups.js';
 
@@ -177,19 +177,8 @@ export function buildReleaseNotes(input: BuildReleaseNotesInput): ReleaseNotes {
 // ---------------------------------------------------------------------------------------------
 // Markdown
 
-/** Bytes for people: `512 B`, `1.5 KiB`, `3.2 MiB`. */
-export function humanBytes(n: number): string {
-  const abs = Math.abs(n);
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = abs;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  const text = u === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
-  return n < 0 ? `-${text}` : text;
-}
+/** Bytes for people: `512 B`, `1.5 KiB`, `3.2 MiB` (porcelain's compact form). */
+export const humanBytes = formatBytesCompact;
 
 function signed(n: number): string {
   return n > 0 ? `+${humanBytes(n)}` : n < 0 ? humanBytes(n) : '0 B';
