@@ -16,7 +16,7 @@ export { encodeChunkList, decodeChunkList, ChunkListJson, type ChunkList, type C
 export { encodeVersion, decodeVersion, normalizeVersion, VersionJson, type VersionBody, type VersionInput } from './format/version.js';
 export { nameProblem, compareNames, decodeUtf8Name, displayName, MAX_NAME_BYTES } from './format/entry-name.js';
 export { refNameProblem, isValidRefName, REF_NAMESPACES, type RefValue } from './format/ref-name.js';
-export { RepoConfig, ChunkingConfig, CompressionConfig, FORMAT_VERSION, DEFAULT_CHUNKING, DEFAULT_COMPRESSION, defaultConfig } from './format/repo-config.js';
+export { RepoConfig, ChunkingConfig, CompressionConfig, FORMAT_VERSION, DEFAULT_CHUNKING, DEFAULT_COMPRESSION, defaultConfig, FormatChunkingConfig, CHUNKING_FORMATS, type ChunkingFormat } from './format/repo-config.js';
 export { FileInfo, VersionInfo, ChunkInfo, BackupConfig } from './format/models.js';
 
 // chunking
@@ -24,6 +24,7 @@ export type { ChunkingStrategy, ChunkSource } from './chunking/strategy.js';
 export { FastCdcChunker } from './chunking/fastcdc.js';
 export { FixedSizeChunker } from './chunking/fixed.js';
 export { chunkStream, chunkReads, type ReadInto } from './chunking/stream.js';
+export { FileChunking, FormatAwareChunker, detectFormat, formatHint, FORMAT_EXTENSIONS, type ChunkingExplanation } from './chunking/format-aware.js';
 
 // store
 export type { StorageBackend, StoredObjectInfo, RefUpdate } from './store/backend.js';
@@ -32,7 +33,7 @@ export { ObjectStore, type WriteResult } from './store/object-store.js';
 export { RefStore, type ResolvedRef } from './store/ref-store.js';
 export { StorageManager } from './store/storage-manager.js';
 export { storeContent, readContent, withFileSource, type StoredContent, type StoreContentOptions, type ContentSource } from './store/file-content.js';
-export { openRepository, findRepository, createRepository, strategyFor, REPO_DIR_NAME, type Repository, type OpenOptions } from './store/repository.js';
+export { openRepository, findRepository, createRepository, strategyFor, chunkingFor, REPO_DIR_NAME, type Repository, type OpenOptions } from './store/repository.js';
 export { systemClock, fixedClock, type Clock } from './store/clock.js';
 export { acquireRepoLock, withRepoLock, listRepoLocks, removeRepoLocks, LOCKS_DIR, type RepoLock, type RepoLockInfo, type RepoLockKind, type RepoLockOptions } from './store/repo-lock.js';
 export { SnapshotCache, CACHE_DIR, type CachedFileStat } from './store/snapshot-cache.js';

@@ -6,7 +6,7 @@
 
 /** What a strategy may know about the file being chunked (the seed's `chunk_data(data, file_extension)`). */
 export interface ChunkSource {
-  /** File name (base name or path); a hint only, never required. */
+  /** File name (base name or path); a hint only, never required: the content decides. */
   name?: string;
   /** Total size in bytes, when known in advance. */
   size?: number;
@@ -21,6 +21,10 @@ export interface ChunkingStrategy {
    * Length of the chunk that starts at `src[offset]`, given `length` bytes available from there.
    * Valid when `length >= maxSize` or when those are the last bytes of the input (`final`).
    * Always returns a value in `1..length` (or 0 when `length` is 0).
+   *
+   * Callers cut one file from its first byte, in order: each call starts where the previous chunk
+   * ended. Generic strategies ignore that; format-aware ones (which follow an archive's members) keep
+   * their position in the file, so each file needs its own instance (`FileChunking.forFile`).
    */
   cut(src: Uint8Array, offset: number, length: number): number;
   /** Whole-buffer convenience: the chunks of `data`, as views into it (the seed's `chunk_data`). */

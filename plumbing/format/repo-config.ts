@@ -25,6 +25,21 @@ export const FixedChunkingConfig = z.strictObject({ algorithm: z.literal('fixed'
 export const ChunkingConfig = z.union([FastCdcConfig, FixedChunkingConfig]);
 export type ChunkingConfig = z.infer<typeof ChunkingConfig>;
 
+/**
+ * Format-aware chunking (objects-spec.md section 10.2): for each archive format it names, files of
+ * that format are cut at their members' boundaries first, and `chunking` cuts inside large members.
+ * Absent (every repository created before it existed) or empty: every file is cut by `chunking` alone.
+ */
+export const FormatChunkingConfig = z.strictObject({
+  tar: z.strictObject({ strategy: z.literal('tar-members') }).optional(),
+  zip: z.strictObject({ strategy: z.literal('zip-members') }).optional(),
+});
+export type FormatChunkingConfig = z.infer<typeof FormatChunkingConfig>;
+
+/** The archive formats format-aware chunking knows, in the order detection tries them. */
+export const CHUNKING_FORMATS = ['tar', 'zip'] as const;
+export type ChunkingFormat = (typeof CHUNKING_FORMATS)[number];
+
 export const CompressionConfig = z.strictObject({
   algorithm: z.literal('zlib'),
   level: z.number().int().min(0).max(9),
@@ -37,6 +52,8 @@ export const RepoConfig = z.strictObject({
   formatVersion: z.literal(FORMAT_VERSION),
   hash: z.literal('sha256'),
   chunking: ChunkingConfig,
+  /** Per-format chunking; absent means generic chunking for every file (repositories made before it). */
+  formatChunking: FormatChunkingConfig.optional(),
   compression: CompressionConfig,
   /** Patterns (gitignore syntax) every snapshot leaves out, besides the source's `.strataignore` files. */
   ignore: z.array(z.string()).optional(),

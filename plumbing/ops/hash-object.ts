@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { StrataError, hasErrno } from '../errors/index.js';
 import { defaultConfig, type RepoConfig } from '../format/repo-config.js';
 import { storeContent, withFileSource, type ContentSource } from '../store/file-content.js';
-import { strategyFor, type Repository } from '../store/repository.js';
+import { chunkingFor, type Repository } from '../store/repository.js';
 import { ObjectWorkerPool } from '../store/worker-pool.js';
 
 /** Content at least this large is stored by the worker pool (starting it costs about 50 ms). */
@@ -38,7 +38,7 @@ export async function hashObject(options: HashObjectOptions): Promise<HashedObje
   const write = options.write ?? false;
   if (write && !options.repo) throw new StrataError('NO_REPOSITORY', 'hash-object -w needs a repository');
   const config: RepoConfig = options.repo?.config ?? defaultConfig();
-  const strategy = strategyFor(config);
+  const chunking = chunkingFor(config);
   const objects = options.repo?.objects;
   let total = 0;
   for (const file of options.files ?? []) {
@@ -59,7 +59,7 @@ export async function hashObject(options: HashObjectOptions): Promise<HashedObje
     const r = await storeContent({
       // Without a repository nothing is written, so the store is never touched.
       objects: objects as NonNullable<typeof objects>,
-      strategy,
+      strategy: chunking.forFile(path === '-' ? {} : { name: path }),
       source,
       write,
       ...(pool ? { writeChunk: (chunk: Uint8Array) => pool.storeChunk(chunk), copiesChunks: true, inFlight: 4 } : {}),

@@ -5,7 +5,7 @@ import { StrataError, hasErrno } from '../errors/index.js';
 import type { TreeEntry } from '../format/tree.js';
 import { storeContent, withFileSource } from '../store/file-content.js';
 import type { ScannedFile } from '../store/scanned-file.js';
-import { strategyFor, type Repository } from '../store/repository.js';
+import { chunkingFor, type Repository } from '../store/repository.js';
 import { ObjectWorkerPool } from '../store/worker-pool.js';
 import { Semaphore } from '../util/concurrency.js';
 import { joinPath } from './buffer-path.js';
@@ -114,7 +114,7 @@ function mtimeOf(st: BigIntStats): number {
  */
 export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeResult> {
   const { repo } = options;
-  const strategy = strategyFor(repo.config);
+  const chunking = chunkingFor(repo.config);
   const small = new Semaphore(options.concurrency ?? 32);
   const large = new Semaphore(2);
   const warnings: ScanWarning[] = [];
@@ -154,7 +154,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
     if (st.size <= BigInt(READ_WHOLE_LIMIT)) {
       return small.run(async () => {
         const data = readFileSync(path);
-        const r = await storeContent({ objects: repo.objects, strategy, source: data, write: true });
+        const r = await storeContent({ objects: repo.objects, strategy: chunking.forFile({ name: path.toString(), size: data.length }), source: data, write: true });
         count(r);
         return { id: r.id, size: r.size };
       });
@@ -163,7 +163,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
       const r = await withFileSource(path, (source) =>
         storeContent({
           objects: repo.objects,
-          strategy,
+          strategy: chunking.forFile({ name: path.toString(), size: Number(st.size) }),
           source,
           write: true,
           ...(pool ? { writeChunk: (chunk: Uint8Array) => pool.storeChunk(chunk), copiesChunks: true } : {}),

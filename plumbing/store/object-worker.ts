@@ -12,7 +12,7 @@ import type { RepoConfig } from '../format/repo-config.js';
 import { storeContent } from './file-content.js';
 import { LocalBackend } from './local-backend.js';
 import { ObjectStore } from './object-store.js';
-import { strategyFor } from './repository.js';
+import { chunkingFor } from './repository.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const { root, config } = workerData as { root: string; config: RepoConfig };
@@ -35,7 +35,7 @@ function stored(bytes: number): void {
   }
 }
 const objects = new ObjectStore(new LocalBackend(root, { syncIo: true }), config.compression.level, true);
-const strategy = strategyFor(config);
+const chunking = chunkingFor(config);
 
 function describe(err: unknown): { code: string; message: string; store: boolean } {
   const e = err as { code?: unknown; message?: unknown; name?: unknown };
@@ -58,6 +58,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
         continue;
       }
       try {
+        const strategy = chunking.forFile({ name: path.toString(), size: data.length });
         const r = await storeContent({ objects, strategy, source: data, write: true });
         stored(data.length);
         results.push({ ok: true, id: r.id, size: r.size, newObjects: r.newObjects, newStoredBytes: r.newStoredBytes });

@@ -7,6 +7,8 @@ import { canonicalStringify } from '../format/canonical-json.js';
 import type { ChunkingStrategy } from '../chunking/strategy.js';
 import { FastCdcChunker } from '../chunking/fastcdc.js';
 import { FixedSizeChunker } from '../chunking/fixed.js';
+import { FileChunking } from '../chunking/format-aware.js';
+import type { ChunkSource } from '../chunking/strategy.js';
 import { systemClock, type Clock } from './clock.js';
 import { LAYOUT, LocalBackend } from './local-backend.js';
 import { ObjectStore } from './object-store.js';
@@ -102,10 +104,25 @@ export async function findRepository(options: OpenOptions = {}): Promise<string>
   });
 }
 
-/** The chunking strategy a config describes. */
-export function strategyFor(config: RepoConfig): ChunkingStrategy {
+/**
+ * The chunking a config describes: the strategy for each file (format-aware where the config enables
+ * it). Build it once for many files.
+ */
+export function chunkingFor(config: RepoConfig): FileChunking {
   const c = config.chunking;
-  return c.algorithm === 'fixed' ? new FixedSizeChunker({ size: c.size }) : new FastCdcChunker(c);
+  const generic = c.algorithm === 'fixed' ? new FixedSizeChunker({ size: c.size }) : new FastCdcChunker(c);
+  return new FileChunking(generic, config.formatChunking, c.algorithm === 'fixed' ? c.size : c.minSize);
+}
+
+/**
+ * The chunking strategy a config gives one file (its name and size, when known, as hints): every
+ * path that stores a file's content must get its strategy here or from `chunkingFor`, so the same
+ * file is cut the same way by snapshot, hash-object and records alike. Without a source: the generic
+ * strategy.
+ */
+export function strategyFor(config: RepoConfig, source?: ChunkSource): ChunkingStrategy {
+  const chunking = chunkingFor(config);
+  return source ? chunking.forFile(source) : chunking.generic;
 }
 
 /** Opens a repository by path or discovery, reading and validating its config. */

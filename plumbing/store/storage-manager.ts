@@ -18,7 +18,7 @@ export class StorageManager {
   async storeFile(path: string): Promise<StoredContent> {
     try {
       return await withFileSource(path, (source) =>
-        storeContent({ objects: this.repo.objects, strategy: strategyFor(this.repo.config), source, write: true }),
+        storeContent({ objects: this.repo.objects, strategy: strategyFor(this.repo.config, { name: path }), source, write: true }),
       );
     } catch (err) {
       if (err instanceof StrataError) throw err;

@@ -11,7 +11,7 @@ import {
   peelToTree,
   resolveRevision,
   storeContent,
-  strategyFor,
+  chunkingFor,
   withFileSource,
   type Repository,
   type ScanWarning,
@@ -328,7 +328,7 @@ async function identify(repo: Repository, stored: DirNode, scan: Scan, hash: boo
   visit(stored, scan.root);
   if (jobs.length === 0) return 0;
 
-  const strategy = strategyFor(repo.config);
+  const chunking = chunkingFor(repo.config);
   let next = 0;
   let hashed = 0;
   const worker = async (): Promise<void> => {
@@ -341,6 +341,7 @@ async function identify(repo: Repository, stored: DirNode, scan: Scan, hash: boo
           job.leaf.id = computeObjectId('blob', target);
           job.leaf.size = target.length;
         } else {
+          const strategy = chunking.forFile({ name: path.toString(), size: job.leaf.size });
           const r =
             job.leaf.size <= READ_WHOLE_LIMIT
               ? await storeContent({ objects: repo.objects, strategy, source: readFileSync(path), write: false })

@@ -6,7 +6,7 @@
  * `log`, `forget` and retention never see records and deleting one is deleting its kept ref
  * (objects-spec section 7.6).
  */
-import { StrataError, isObjectId, isStrataError, nameProblem, readContent, storeContent, strategyFor, withRepoLock, type Repository, type TreeEntry } from '../../plumbing/index.js';
+import { StrataError, isObjectId, isStrataError, nameProblem, readContent, storeContent, chunkingFor, withRepoLock, type Repository, type TreeEntry } from '../../plumbing/index.js';
 import { loadVersion, type VersionRecord } from './version-list.js';
 
 export const RECORDS_REF_PREFIX = 'refs/records/';
@@ -60,7 +60,7 @@ export async function writeRecord(options: WriteRecordOptions): Promise<RecordIn
   const time = repo.clock.now();
   const root = buildTree(options.files, options.folders ?? []);
   return withRepoLock({ repo, kind: 'shared', command: 'record', waitMs: options.lockWaitMs ?? 10_000 }, async () => {
-    const strategy = strategyFor(repo.config);
+    const chunking = chunkingFor(repo.config);
     const write = async (dir: Dir): Promise<string> => {
       const entries: TreeEntry[] = [];
       for (const [name, child] of dir.children) {
@@ -68,7 +68,7 @@ export async function writeRecord(options: WriteRecordOptions): Promise<RecordIn
         if ('children' in child) {
           entries.push({ name: nameBuf, type: 'directory', id: await write(child), mode: 0o755, mtime: time });
         } else {
-          const stored = await storeContent({ objects: repo.objects, strategy, source: child.data, write: true });
+          const stored = await storeContent({ objects: repo.objects, strategy: chunking.forFile({ name, size: child.data.length }), source: child.data, write: true });
           entries.push({ name: nameBuf, type: (child.mode ?? 0o644) & 0o111 ? 'executable' : 'file', id: stored.id, size: child.data.length, mode: child.mode ?? 0o644, mtime: child.mtime ?? time });
         }
       }

@@ -158,7 +158,7 @@ export async function contentIdOnDisk(repo: Repository, path: Buffer, kind: 'fil
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw new StrataError('UNSAFE_PATH', `${path.toString()} is no longer a regular file`);
-    const strategy = strategyFor(repo.config);
+    const strategy = strategyFor(repo.config, { name: path.toString(), size: st.size });
     const source =
       st.size <= HASH_WHOLE_LIMIT
         ? await handle.readFile()

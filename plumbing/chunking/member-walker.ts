@@ -1,0 +1,40 @@
+/**
+ * What a format-aware chunker needs from an archive format: a walk over the file that splits it into
+ * regions (member headers, member data, and the rest), each cut on its own, so a member's data makes
+ * the same chunks wherever it sits and whatever its header says.
+ */
+
+/** A stretch of the file that is cut on its own. */
+export interface Region {
+  kind: 'header' | 'data' | 'rest';
+  /** Absolute end offset (exclusive); `Infinity` for `rest`, which runs to the end of the file. */
+  end: number;
+}
+
+/** Why a walk stopped following members (the rest of the file is cut generically). */
+export interface WalkStop {
+  offset: number;
+  /** True when the bytes there are not what the format allows (damaged or truncated archive). */
+  damaged: boolean;
+  reason: string;
+}
+
+/** A walk over one archive, driven region by region from its first byte. */
+export interface MemberWalker {
+  /**
+   * The region that starts at absolute offset `pos`, whose bytes are `src[offset, offset + view)`
+   * (`view` is the bytes available there, at most the strategy's maximum chunk size: decisions never
+   * depend on how much more happens to be buffered). Returns a `rest` region once the members end.
+   */
+  next(src: Uint8Array, offset: number, view: number, pos: number): Region;
+  /** Members whose headers the walk has read. */
+  readonly members: number;
+  /** Set once the walk has stopped following members. */
+  readonly stop: WalkStop | undefined;
+}
+
+/** An ASCII string of bytes, compared without allocating. */
+export function bytesEqual(src: Uint8Array, at: number, ascii: string): boolean {
+  for (let i = 0; i < ascii.length; i++) if (src[at + i] !== ascii.charCodeAt(i)) return false;
+  return true;
+}
