@@ -73,6 +73,11 @@ export const ERROR_CODES = {
   CONFIG_PARSE: EXIT.failed,
   LAYER_CYCLE: EXIT.failed,
   CONFIG_INVALID_VALUES: EXIT.failed,
+  UNKNOWN_SESSION: EXIT.failed,
+  NO_SESSIONS: EXIT.failed,
+  PLAYTEST_EMPTY: EXIT.failed,
+  REPLAY_INVALID: EXIT.failed,
+  PORT_IN_USE: EXIT.failed,
   // process
   INTERRUPTED: EXIT.interrupted,
   INTERNAL: EXIT.internal,

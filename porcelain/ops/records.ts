@@ -22,10 +22,14 @@ export function recordRefs(namespace: string): { head: string; kept: string } {
   return { head: `${RECORDS_REF_PREFIX}${namespace}/head`, kept: `${RECORDS_REF_PREFIX}${namespace}/kept/` };
 }
 
-/** One file of a record: its `/`-separated path inside the record and its bytes. */
+/**
+ * One file of a record: its `/`-separated path inside the record and its bytes, in memory or as a
+ * stream (chunked as it arrives, so a large file is stored in bounded memory). Files are stored in
+ * the order given, so a stream that is read later may depend on an earlier one having been consumed.
+ */
 export interface RecordFileInput {
   path: string;
-  data: Buffer;
+  data: Buffer | AsyncIterable<Uint8Array>;
   /** Permission bits (default 0644). */
   mode?: number;
   /** Modification time, ms (default the record's time). */
@@ -68,8 +72,8 @@ export async function writeRecord(options: WriteRecordOptions): Promise<RecordIn
         if ('children' in child) {
           entries.push({ name: nameBuf, type: 'directory', id: await write(child), mode: 0o755, mtime: time });
         } else {
-          const stored = await storeContent({ objects: repo.objects, strategy: chunking.forFile({ name, size: child.data.length }), source: child.data, write: true });
-          entries.push({ name: nameBuf, type: (child.mode ?? 0o644) & 0o111 ? 'executable' : 'file', id: stored.id, size: child.data.length, mode: child.mode ?? 0o644, mtime: child.mtime ?? time });
+          const stored = await storeContent({ objects: repo.objects, strategy: chunking.forFile(child.data instanceof Uint8Array ? { name, size: child.data.length } : { name }), source: child.data, write: true });
+          entries.push({ name: nameBuf, type: (child.mode ?? 0o644) & 0o111 ? 'executable' : 'file', id: stored.id, size: stored.size, mode: child.mode ?? 0o644, mtime: child.mtime ?? time });
         }
       }
       entries.sort((a, b) => Buffer.compare(a.name, b.name));
@@ -102,7 +106,7 @@ export async function writeRecord(options: WriteRecordOptions): Promise<RecordIn
 }
 
 interface File {
-  data: Buffer;
+  data: Buffer | AsyncIterable<Uint8Array>;
   mode?: number;
   mtime?: number;
 }
