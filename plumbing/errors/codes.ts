@@ -73,6 +73,11 @@ export const ERROR_CODES = {
   CONFIG_PARSE: EXIT.failed,
   LAYER_CYCLE: EXIT.failed,
   CONFIG_INVALID_VALUES: EXIT.failed,
+  // git bridge
+  NOT_A_GIT_REPOSITORY: EXIT.failed,
+  GIT_FORMAT_UNSUPPORTED: EXIT.failed,
+  GIT_DIRTY_WORKTREE: EXIT.failed,
+  GIT_REF_MOVED: EXIT.failed,
   UNKNOWN_SESSION: EXIT.failed,
   NO_SESSIONS: EXIT.failed,
   PLAYTEST_EMPTY: EXIT.failed,

@@ -1,0 +1,117 @@
+/**
+ * Finding and checking the git repository the bridge works on: where its git folder and work tree are,
+ * that it uses SHA-1 object ids and a format this code understands, which branch its HEAD names, and
+ * whether its work tree has uncommitted changes. Reading goes through isomorphic-git.
+ */
+import * as fs from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import git from 'isomorphic-git';
+import { StrataError } from '../../plumbing/index.js';
+
+export interface GitRepository {
+  /** The git folder (`.git`, or the repository itself when bare), an absolute real path. */
+  gitdir: string;
+  /** The work tree, absent for a bare repository. */
+  worktree?: string;
+}
+
+async function isDir(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function looksLikeGitDir(path: string): Promise<boolean> {
+  return (await isDir(join(path, 'objects'))) && (await isDir(join(path, 'refs'))) && (await stat(join(path, 'HEAD')).then(() => true, () => false));
+}
+
+/**
+ * Opens the git repository at `path` (a work tree holding `.git`, a `.git` file pointing elsewhere, or
+ * a bare repository): NOT_A_GIT_REPOSITORY when it is none, GIT_FORMAT_UNSUPPORTED for a SHA-256 git
+ * repository or a repository format this code does not know.
+ */
+export async function openGitRepository(path: string): Promise<GitRepository> {
+  const abs = resolve(path);
+  if (!(await isDir(abs))) throw new StrataError('NOT_A_GIT_REPOSITORY', `${path} is not a git repository (no such folder)`, { hint: 'create one with `git init --bare <path>`', data: { path } });
+  let repo: GitRepository | undefined;
+  const dotGit = join(abs, '.git');
+  if (await isDir(dotGit)) {
+    if (await looksLikeGitDir(dotGit)) repo = { gitdir: await realpath(dotGit), worktree: await realpath(abs) };
+  } else if (await stat(dotGit).then((s) => s.isFile(), () => false)) {
+    const m = /^gitdir: (.+)$/m.exec(await readFile(dotGit, 'utf8'));
+    if (m) {
+      const target = isAbsolute(m[1] as string) ? (m[1] as string) : join(abs, m[1] as string);
+      if (await looksLikeGitDir(target)) repo = { gitdir: await realpath(target), worktree: await realpath(abs) };
+    }
+  } else if (await looksLikeGitDir(abs)) {
+    repo = { gitdir: await realpath(abs) };
+  }
+  if (!repo) throw new StrataError('NOT_A_GIT_REPOSITORY', `${path} is not a git repository`, { hint: 'give the folder of a git repository, or create one with `git init --bare <path>`', data: { path } });
+  await checkFormat(repo);
+  return repo;
+}
+
+async function config(repo: GitRepository, key: string): Promise<unknown> {
+  return git.getConfig({ fs, gitdir: repo.gitdir, path: key });
+}
+
+async function checkFormat(repo: GitRepository): Promise<void> {
+  const format = String((await config(repo, 'extensions.objectformat')) ?? 'sha1').toLowerCase();
+  if (format !== 'sha1') {
+    throw new StrataError('GIT_FORMAT_UNSUPPORTED', `the git repository ${repo.gitdir} uses ${format} object ids; the bridge writes and reads SHA-1 repositories only`, {
+      hint: 'use a repository made by `git init` without --object-format',
+      data: { gitdir: repo.gitdir, objectFormat: format },
+    });
+  }
+  const version = Number((await config(repo, 'core.repositoryformatversion')) ?? 0);
+  if (version !== 0 && version !== 1) {
+    throw new StrataError('GIT_FORMAT_UNSUPPORTED', `the git repository ${repo.gitdir} has format version ${version}, which the bridge does not know`, { data: { gitdir: repo.gitdir, formatVersion: version } });
+  }
+  if (version === 1 && (await config(repo, 'extensions.refstorage')) !== undefined) {
+    throw new StrataError('GIT_FORMAT_UNSUPPORTED', `the git repository ${repo.gitdir} keeps its refs in a format other than files`, { data: { gitdir: repo.gitdir } });
+  }
+}
+
+/** The commit a ref names (peeling nothing), or undefined when it does not exist. */
+export async function readGitRef(repo: GitRepository, ref: string): Promise<string | undefined> {
+  try {
+    return await git.resolveRef({ fs, gitdir: repo.gitdir, ref, depth: 1 });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'NotFoundError') return undefined;
+    throw err;
+  }
+}
+
+/** The branch ref HEAD names (`refs/heads/main`), or undefined for a detached HEAD. */
+export async function gitHeadBranch(repo: GitRepository): Promise<string | undefined> {
+  const head = (await readFile(join(repo.gitdir, 'HEAD'), 'utf8')).trim();
+  return head.startsWith('ref: ') ? head.slice(5).trim() : undefined;
+}
+
+/**
+ * The paths of the work tree that differ from HEAD or the index (files not tracked and not staged are
+ * not counted); empty for a bare repository.
+ */
+export async function uncommittedChanges(repo: GitRepository): Promise<string[]> {
+  if (repo.worktree === undefined) return [];
+  const head = await gitHeadBranch(repo);
+  const born = head === undefined || (await readGitRef(repo, head)) !== undefined;
+  const rows = born
+    ? await git.statusMatrix({ fs, dir: repo.worktree, gitdir: repo.gitdir })
+    : // An unborn branch: anything staged is a change.
+      (await git.listFiles({ fs, dir: repo.worktree, gitdir: repo.gitdir })).map((f) => [f, 0, 2, 2] as const);
+  return rows.filter(([, h, w, s]) => !(h === 1 && w === 1 && s === 1) && !(h === 0 && w === 2 && s === 0)).map(([f]) => f);
+}
+
+/** GIT_DIRTY_WORKTREE when the work tree has uncommitted changes. */
+export async function requireCleanWorktree(repo: GitRepository, what: string): Promise<void> {
+  const changed = await uncommittedChanges(repo);
+  if (changed.length === 0) return;
+  throw new StrataError('GIT_DIRTY_WORKTREE', `the work tree of ${repo.worktree} has uncommitted changes (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? `, and ${changed.length - 3} more` : ''}); ${what}`, {
+    hint: 'commit or stash them with git first',
+    data: { worktree: repo.worktree, changed },
+  });
+}

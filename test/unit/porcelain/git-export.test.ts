@@ -1,0 +1,205 @@
+/**
+ * The git bridge's export, judged by the real git: `git fsck --strict` is clean, `git log` lists every
+ * version, and a checkout of each commit equals `strata restore` of its version byte for byte
+ * (executables and symlinks included). Incremental runs, refs that moved, and bad repositories.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BackupEngine, gitExport, loadDerivedIndex, restore, snapshot, createTag, type Repository } from '../../../porcelain/index.js';
+import { gitMappingNamespace } from '../../../porcelain/git/mapping.js';
+import { folderListing } from '../../helpers/folder-listing.js';
+import { hasGit, runGit } from '../../helpers/git.js';
+
+const base = mkdtempSync(join(tmpdir(), 'strata-git-export-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+let counter = 0;
+function fresh(name: string): string {
+  const dir = join(base, `${name}-${counter++}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function newProject(): Promise<{ project: string; repo: Repository }> {
+  const project = fresh('project');
+  let t = Date.UTC(2026, 0, 2, 3, 4, 5);
+  const engine = await BackupEngine.initializeRepository({ dir: project, clock: { now: () => (t += 60_000) } });
+  return { project, repo: engine.repo };
+}
+
+/** Checks out `commit` of `bare` into a new folder (a clone, detached) and lists it. */
+function checkoutListing(bare: string, commit: string): string[] {
+  const dir = fresh('clone');
+  runGit(base, ['clone', '--quiet', '--no-checkout', bare, dir]);
+  runGit(dir, ['checkout', '--quiet', '--detach', commit]);
+  return folderListing(dir, { skip: (p) => p === '.git' });
+}
+
+async function restoreListing(repo: Repository, version: string): Promise<string[]> {
+  const dir = fresh('restore');
+  await restore({ repo, source: version, target: dir });
+  return folderListing(dir, { skip: (p) => p === '.strata' });
+}
+
+function gitLog(bare: string, ref = 'main'): string[] {
+  return runGit(bare, ['log', '--format=%H %at %s', ref]).stdout.trim().split('\n').filter(Boolean);
+}
+
+describe.skipIf(!hasGit)('git export (real git)', () => {
+  it('writes every version as a commit git accepts, each checkout equal to a restore, then only new versions', async () => {
+    const { project, repo } = await newProject();
+    mkdirSync(join(project, 'src/deep/er'), { recursive: true });
+    writeFileSync(join(project, 'README.md'), '# demo\n');
+    writeFileSync(join(project, 'src/main.c'), 'int main(void) { return 0; }\n');
+    writeFileSync(join(project, 'src/deep/er/data.bin'), Buffer.from([0, 1, 2, 255, 254]));
+    writeFileSync(join(project, 'run.sh'), '#!/bin/sh\necho hi\n');
+    chmodSync(join(project, 'run.sh'), 0o755);
+    symlinkSync('src/main.c', join(project, 'link-to-main'));
+    symlinkSync('../nowhere', join(project, 'dangling'));
+    mkdirSync(join(project, 'empty/inner'), { recursive: true });
+    writeFileSync(join(project, Buffer.from([0x6e, 0xe9, 0x2e, 0x74, 0x78, 0x74]).toString('latin1')), 'latin-1 named\n');
+    writeFileSync(Buffer.concat([Buffer.from(project + '/'), Buffer.from([0x72, 0xff, 0x77])]), 'not utf-8\n');
+    const v1 = await snapshot({ repo, source: project, name: 'first', description: 'the first state\nwith two lines' });
+
+    writeFileSync(join(project, 'src/main.c'), 'int main(void) { return 1; }\n');
+    rmSync(join(project, 'dangling'));
+    chmodSync(join(project, 'README.md'), 0o755);
+    const v2 = await snapshot({ repo, source: project, name: 'second', milestone: true });
+    await createTag({ repo, name: 'v2.0', version: v2.id });
+
+    const bare = fresh('bare.git');
+    runGit(bare, ['init', '--quiet', '--bare', '--initial-branch=main']);
+    const r = await gitExport({ repo, gitDir: bare });
+    expect(r.commits.map((c) => c.version)).toEqual([v1.id, v2.id]);
+    expect(r.head).toBe(r.commits[1]?.commit);
+    expect(r.emptyFolders).toEqual(['empty', 'empty/inner']);
+    expect(r.tags.map((t) => [t.ref, t.kind, t.status])).toEqual([
+      ['refs/tags/v2.0', 'tag', 'created'],
+      ['refs/tags/milestones/second', 'milestone', 'created'],
+    ]);
+    expect(runGit(bare, ['fsck', '--strict', '--no-dangling']).stderr).toBe('');
+    const log = gitLog(bare);
+    expect(log.map((l) => l.split(' ').slice(1).join(' '))).toEqual([`${Math.floor(v2.time / 1000)} second`, `${Math.floor(v1.time / 1000)} first`]);
+    expect(runGit(bare, ['log', '-1', '--format=%B', r.commits[0]?.commit as string]).stdout).toBe('first\n\nthe first state\nwith two lines\n\n');
+    expect(runGit(bare, ['rev-parse', 'v2.0']).stdout.trim()).toBe(r.head);
+    expect(runGit(bare, ['cat-file', '-t', 'milestones/second']).stdout.trim()).toBe('tag');
+    expect(runGit(bare, ['rev-parse', 'milestones/second^{commit}']).stdout.trim()).toBe(r.head);
+    for (const c of r.commits) {
+      const fromGit = checkoutListing(bare, c.commit);
+      expect(fromGit).toEqual(await restoreListing(repo, c.version));
+    }
+    // The modes git recorded.
+    const tree = runGit(bare, ['ls-tree', r.head]).stdout;
+    expect(tree).toMatch(/^100755 blob [0-9a-f]{40}\tREADME\.md$/m);
+    expect(tree).toMatch(/^100755 blob [0-9a-f]{40}\trun\.sh$/m);
+    expect(tree).toMatch(/^120000 blob [0-9a-f]{40}\tlink-to-main$/m);
+    expect(tree).toMatch(/^040000 tree [0-9a-f]{40}\tsrc$/m);
+
+    // The mapping is derived data of the strata repository.
+    const index = await loadDerivedIndex(repo, gitMappingNamespace(r.gitdir));
+    expect([...index.entries.keys()].sort()).toEqual([v1.id, v2.id].sort());
+
+    // A second export with nothing new writes nothing; with a new version, only it.
+    const again = await gitExport({ repo, gitDir: bare });
+    expect(again.commits).toEqual([]);
+    expect(again.refUpdated).toBe(false);
+    expect(again.objectsWritten).toBe(0);
+    writeFileSync(join(project, 'src/deep/er/new.txt'), 'added\n');
+    const v3 = await snapshot({ repo, source: project, description: 'third' });
+    const third = await gitExport({ repo, gitDir: bare });
+    expect(third.commits.map((c) => c.version)).toEqual([v3.id]);
+    expect(third.alreadyExported).toBe(2);
+    // The new commit, its tree, the changed folders and the new file: nothing else.
+    expect(third.objectsWritten).toBe(1 + 1 + 3 + 1);
+    expect(gitLog(bare)).toHaveLength(3);
+    expect(runGit(bare, ['fsck', '--strict', '--no-dangling']).stderr).toBe('');
+    expect(checkoutListing(bare, third.head)).toEqual(await restoreListing(repo, v3.id));
+  });
+
+  it('is deterministic: another repository gets the same commit ids', async () => {
+    const { project, repo } = await newProject();
+    writeFileSync(join(project, 'a.txt'), 'a\n');
+    await snapshot({ repo, source: project, name: 'one' });
+    const a = fresh('a.git');
+    const b = fresh('b.git');
+    runGit(a, ['init', '--quiet', '--bare']);
+    runGit(b, ['init', '--quiet', '--bare']);
+    const ra = await gitExport({ repo, gitDir: a });
+    const rb = await gitExport({ repo, gitDir: b, branch: 'main' });
+    expect(rb.head).toBe(ra.head);
+    expect(runGit(a, ['log', '--format=%an <%ae>', 'main']).stdout).toBe('strata <strata@localhost>\n');
+  });
+
+  it('refuses a branch that moved in git since the last export (nothing written), and moves it with force', async () => {
+    const { project, repo } = await newProject();
+    writeFileSync(join(project, 'a.txt'), 'a\n');
+    await snapshot({ repo, source: project, name: 'one' });
+    const bare = fresh('moved.git');
+    runGit(bare, ['init', '--quiet', '--bare', '--initial-branch=main']);
+    const first = await gitExport({ repo, gitDir: bare });
+    // Someone commits in git on top of the export.
+    const tree = runGit(bare, ['rev-parse', `${first.head}^{tree}`]).stdout.trim();
+    const foreign = runGit(bare, ['commit-tree', tree, '-p', first.head, '-m', 'made in git']).stdout.trim();
+    runGit(bare, ['update-ref', 'refs/heads/main', foreign]);
+    writeFileSync(join(project, 'a.txt'), 'b\n');
+    const v2 = await snapshot({ repo, source: project, name: 'two' });
+    const objectsBefore = runGit(bare, ['count-objects']).stdout;
+    await expect(gitExport({ repo, gitDir: bare })).rejects.toMatchObject({ code: 'GIT_REF_MOVED' });
+    expect(runGit(bare, ['rev-parse', 'main']).stdout.trim()).toBe(foreign);
+    expect(runGit(bare, ['count-objects']).stdout).toBe(objectsBefore);
+    const index = await loadDerivedIndex(repo, gitMappingNamespace(first.gitdir));
+    expect(index.entries.has(v2.id)).toBe(false);
+    const forced = await gitExport({ repo, gitDir: bare, force: true });
+    expect(forced.commits.map((c) => c.version)).toEqual([v2.id]);
+    expect(runGit(bare, ['rev-parse', 'main']).stdout.trim()).toBe(forced.head);
+    expect(runGit(bare, ['rev-parse', `${forced.head}^`]).stdout.trim()).toBe(first.head);
+  });
+
+  it('refuses what is not a SHA-1 git repository, and a dirty work tree', async () => {
+    const { project, repo } = await newProject();
+    writeFileSync(join(project, 'a.txt'), 'a\n');
+    await snapshot({ repo, source: project, name: 'one' });
+    const plain = fresh('plain');
+    writeFileSync(join(plain, 'file'), 'x');
+    await expect(gitExport({ repo, gitDir: plain })).rejects.toMatchObject({ code: 'NOT_A_GIT_REPOSITORY' });
+    await expect(gitExport({ repo, gitDir: join(base, 'does-not-exist') })).rejects.toMatchObject({ code: 'NOT_A_GIT_REPOSITORY' });
+    const sha256 = fresh('sha256.git');
+    runGit(sha256, ['init', '--quiet', '--bare', '--object-format=sha256']);
+    await expect(gitExport({ repo, gitDir: sha256 })).rejects.toMatchObject({ code: 'GIT_FORMAT_UNSUPPORTED' });
+    expect(readdirSync(join(sha256, 'objects')).sort()).toEqual(['info', 'pack']);
+
+    const work = fresh('work');
+    runGit(work, ['init', '--quiet', '--initial-branch=trunk']);
+    writeFileSync(join(work, 'tracked.txt'), 'one\n');
+    runGit(work, ['add', 'tracked.txt']);
+    runGit(work, ['commit', '--quiet', '-m', 'tracked']);
+    writeFileSync(join(work, 'tracked.txt'), 'two\n');
+    await expect(gitExport({ repo, gitDir: work })).rejects.toMatchObject({ code: 'GIT_DIRTY_WORKTREE', data: { changed: ['tracked.txt'] } });
+    expect(runGit(work, ['for-each-ref', '--format=%(refname)']).stdout).toBe('refs/heads/trunk\n');
+    // Clean again: main is exported beside trunk, which stays checked out.
+    runGit(work, ['checkout', '--quiet', '--', 'tracked.txt']);
+    writeFileSync(join(work, 'untracked.txt'), 'not in git\n');
+    const r = await gitExport({ repo, gitDir: work });
+    expect(r.checkedOut).toBe(false);
+    expect(runGit(work, ['for-each-ref', '--format=%(refname)']).stdout).toBe('refs/heads/main\nrefs/heads/trunk\n');
+    expect(runGit(work, ['status', '--porcelain']).stdout).toBe('?? untracked.txt\n');
+  });
+
+  it('exports into a new non-bare repository and checks the branch out there', async () => {
+    const { project, repo } = await newProject();
+    writeFileSync(join(project, 'a.txt'), 'a\n');
+    writeFileSync(join(project, 'tool'), '#!/bin/sh\n');
+    chmodSync(join(project, 'tool'), 0o755);
+    const v1 = await snapshot({ repo, source: project, name: 'one' });
+    const work = fresh('new-work');
+    runGit(work, ['init', '--quiet', '--initial-branch=main']);
+    const r = await gitExport({ repo, gitDir: work });
+    expect(r.checkedOut).toBe(true);
+    expect(runGit(work, ['status', '--porcelain']).stdout).toBe('');
+    expect(folderListing(work, { skip: (p) => p === '.git' })).toEqual(await restoreListing(repo, v1.id));
+    expect(existsSync(join(work, '.git/index'))).toBe(true);
+    expect(readFileSync(join(work, 'a.txt'), 'utf8')).toBe('a\n');
+  });
+});
