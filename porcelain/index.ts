@@ -37,5 +37,6 @@ export { readStoredContent, streamStoredContent, type ReadStoredContentOptions }
 export { loadDerivedIndex, readDerived, putDerived, pruneDerived, derivedRefName, DERIVED_REF_PREFIX, type DerivedIndex, type PutDerivedOptions, type PutDerivedResult, type DerivedPruneResult } from './ops/derived.js';
 export { writeRecord, listRecords, listRecordNamespaces, resolveRecord, listRecordFiles, readRecordFile, deleteRecord, recordRefs, RECORDS_REF_PREFIX, type WriteRecordOptions, type RecordFileInput, type RecordInfo, type RecordEntry } from './ops/records.js';
 export { gitExport, DEFAULT_GIT_IDENTITY, type GitExportOptions, type GitExportResult, type GitExportTag, type GitExportProgress } from './ops/git-export.js';
+export { gitImport, type GitImportOptions, type GitImportResult, type GitImportTag, type GitImportProgress } from './ops/git-import.js';
 // What the layers above need of plumbing, so that they import porcelain only.
 export { formatBytes, formatBytesCompact, StrataError, isStrataError, openRepository, createRepository, systemClock, fixedClock, mapLimit, Semaphore, type Repository, type OpenOptions, type Clock, type ErrorCode, type TreeEntry, type EntryType } from '../plumbing/index.js';

@@ -3,6 +3,7 @@
  * that it uses SHA-1 object ids and a format this code understands, which branch its HEAD names, and
  * whether its work tree has uncommitted changes. Reading goes through isomorphic-git.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -97,12 +98,36 @@ export async function gitHeadBranch(repo: GitRepository): Promise<string | undef
  */
 export async function uncommittedChanges(repo: GitRepository): Promise<string[]> {
   if (repo.worktree === undefined) return [];
+  try {
+    return await statusWithIsomorphicGit(repo, repo.worktree);
+  } catch (err) {
+    // isomorphic-git reads names as UTF-8 and cannot stat a file whose name is not: ask git itself.
+    const viaGit = gitStatus(repo, repo.worktree);
+    if (viaGit === undefined) {
+      throw new StrataError('IO_ERROR', `cannot tell whether the work tree ${repo.worktree} has uncommitted changes: ${(err as Error).message}`, { hint: 'install git, or use a bare repository', cause: err });
+    }
+    return viaGit;
+  }
+}
+
+/** `git status` of the tracked files, when git is installed (undefined otherwise). */
+function gitStatus(repo: GitRepository, worktree: string): string[] | undefined {
+  const r = spawnSync('git', ['--git-dir', repo.gitdir, '--work-tree', worktree, 'status', '--porcelain=v1', '-z', '--untracked-files=no'], { cwd: worktree, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error || r.status !== 0) return undefined;
+  return r.stdout
+    .toString('utf8')
+    .split('\0')
+    .filter((l) => l.length > 3)
+    .map((l) => l.slice(3));
+}
+
+async function statusWithIsomorphicGit(repo: GitRepository, worktree: string): Promise<string[]> {
   const head = await gitHeadBranch(repo);
   const born = head === undefined || (await readGitRef(repo, head)) !== undefined;
   const rows = born
-    ? await git.statusMatrix({ fs, dir: repo.worktree, gitdir: repo.gitdir })
+    ? await git.statusMatrix({ fs, dir: worktree, gitdir: repo.gitdir })
     : // An unborn branch: anything staged is a change.
-      (await git.listFiles({ fs, dir: repo.worktree, gitdir: repo.gitdir })).map((f) => [f, 0, 2, 2] as const);
+      (await git.listFiles({ fs, dir: worktree, gitdir: repo.gitdir })).map((f) => [f, 0, 2, 2] as const);
   return rows.filter(([, h, w, s]) => !(h === 1 && w === 1 && s === 1) && !(h === 0 && w === 2 && s === 0)).map(([f]) => f);
 }
 
