@@ -78,6 +78,11 @@ export const ERROR_CODES = {
   GIT_FORMAT_UNSUPPORTED: EXIT.failed,
   GIT_DIRTY_WORKTREE: EXIT.failed,
   GIT_REF_MOVED: EXIT.failed,
+  UNKNOWN_SESSION: EXIT.failed,
+  NO_SESSIONS: EXIT.failed,
+  PLAYTEST_EMPTY: EXIT.failed,
+  REPLAY_INVALID: EXIT.failed,
+  PORT_IN_USE: EXIT.failed,
   // process
   INTERRUPTED: EXIT.interrupted,
   INTERNAL: EXIT.internal,
