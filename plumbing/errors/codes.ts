@@ -83,6 +83,8 @@ export const ERROR_CODES = {
   PLAYTEST_EMPTY: EXIT.failed,
   REPLAY_INVALID: EXIT.failed,
   PORT_IN_USE: EXIT.failed,
+  FEEDBACK_PARSE: EXIT.failed,
+  FEEDBACK_SECRET: EXIT.failed,
   // process
   INTERRUPTED: EXIT.interrupted,
   INTERNAL: EXIT.internal,
