@@ -16,8 +16,9 @@ import { forgetCommand } from './forget.js';
 import { gcCommand } from './gc.js';
 import { checkCommand } from './check.js';
 import { unlockCommand } from './unlock.js';
+import { gitCommand } from './git.js';
 
-export const porcelainCommands: StrataCommand[] = [snapshotCommand, restoreCommand, catCommand, lsCommand, statusCommand, logCommand, showCommand, diffCommand, findCommand, tagCommand, branchCommand, statsCommand, forgetCommand, gcCommand, checkCommand, unlockCommand];
+export const porcelainCommands: StrataCommand[] = [snapshotCommand, restoreCommand, catCommand, lsCommand, statusCommand, logCommand, showCommand, diffCommand, findCommand, tagCommand, branchCommand, statsCommand, forgetCommand, gcCommand, checkCommand, unlockCommand, gitCommand];
 
 // The command toolkit, for the personas' command modules (they import porcelain only).
 export { defineCommand, defineCommandGroup, formatBytes, ProgressLine, parseKeyValues, type StrataCommand, type CliContext, type CommandGroup, type CommandGroupSpec } from '../../plumbing/cli/index.js';
