@@ -47,6 +47,8 @@ export interface ApplyContext {
 
 /** Files up to this size are written many at a time; larger ones two at a time (bounded memory). */
 const SMALL_FILE = 1024 * 1024;
+/** Entries being carried out at once: enough to keep both size classes busy. */
+const ENTRIES_IN_FLIGHT = 32;
 
 /** A problem at a path; `what` (optional) says what was being done there. */
 function problemOf(item: PlanItem, err: unknown, what?: string): PlanProblem {
@@ -75,6 +77,8 @@ export async function applyPlan(root: DirStep, ctx: ApplyContext): Promise<Apply
   // Every file system operation runs under one of these, so a large plan never opens too many files.
   const small = new Semaphore(16);
   const large = new Semaphore(2);
+  // Entries started and not finished, across the whole plan: bounds the memory a restore of many files holds.
+  const started = new Semaphore(ENTRIES_IN_FLIGHT);
   const fixFolders = ctx.mode === 'always' || ctx.mode === 'if-changed';
   const progress = { files: 0, bytes: 0 };
   const report = (): void => ctx.onProgress?.(progress.files, progress.bytes);
@@ -198,8 +202,18 @@ export async function applyPlan(root: DirStep, ctx: ApplyContext): Promise<Apply
     }
     let changed = false;
     for (const del of node.deletes) if (await remove(del)) changed = true;
-    const results = await Promise.all(node.children.map((c) => (c.step === 'dir' ? execDir(c) : execEntry(c))));
-    if (results.some(Boolean)) changed = true;
+    // Sub-folders start at once (so work in different folders overlaps); files start only when one of
+    // the plan's entry slots is free, so a large plan never holds an in-progress write per file.
+    const running: Promise<boolean>[] = [];
+    for (const c of node.children) {
+      if (c.step === 'dir') {
+        running.push(execDir(c));
+        continue;
+      }
+      await started.acquire();
+      running.push(execEntry(c).finally(() => started.release()));
+    }
+    if ((await Promise.all(running)).some(Boolean)) changed = true;
     const entry = node.entry;
     const fix =
       entry !== undefined &&
