@@ -34,7 +34,7 @@ export { numberedLines, MAX_LINE_BYTES, type NumberedLine } from './playtest/lin
 export { SessionIngest, ingestLines, DEFAULT_REORDER_WINDOW, type SessionSummary, type Bounds } from './playtest/ingest.js';
 export { PlaytestAnalyzer, type AnalysisResult, type LevelFunnel } from './playtest/analysis.js';
 export { FineHistogram, FPS_EDGES, FRAME_MS_EDGES, type DistributionSummary, type HistogramBin } from './playtest/histogram.js';
-export { erfc, normalSf, twoProportionZTest, mannWhitneyU, mannWhitneyFromCounts, mannWhitneyFromGroups, poissonRateTest, median, type TestResult } from './playtest/stats.js';
+export { twoProportionZTest, mannWhitneyU, mannWhitneyFromCounts, mannWhitneyFromGroups, poissonRateTest, median, type SignificanceResult } from './playtest/stats.js';
 export { HeatmapGrid, renderHeatmapPng, type HeatmapSpec } from './playtest/heatmap.js';
 export { parseStkReplay, STK_DIFFICULTIES, type StkReplay, type StkKart } from './playtest/stk-replay.js';
 export { comparePlaytestBuilds, SIGNIFICANCE_LEVEL, type BuildSample, type MetricDelta, type PlaytestComparison } from './playtest/compare.js';

@@ -9,7 +9,7 @@
  */
 import type { AnalysisResult } from './analysis.js';
 import type { FineHistogram } from './histogram.js';
-import { mannWhitneyFromCounts, mannWhitneyU, median, poissonRateTest, twoProportionZTest, type TestResult } from './stats.js';
+import { mannWhitneyFromCounts, mannWhitneyU, median, poissonRateTest, twoProportionZTest, type SignificanceResult } from './stats.js';
 
 export const SIGNIFICANCE_LEVEL = 0.05;
 
@@ -45,7 +45,7 @@ export interface PlaytestComparison {
 
 const r4 = (v: number | null): number | null => (v === null ? null : Number(v.toFixed(4)));
 
-function metric(m: Omit<MetricDelta, 'delta' | 'statistic' | 'p' | 'significant' | 'test'>, test: TestResult | null, testName: string): MetricDelta {
+function metric(m: Omit<MetricDelta, 'delta' | 'statistic' | 'p' | 'significant' | 'test'>, test: SignificanceResult | null, testName: string): MetricDelta {
   return {
     ...m,
     a: r4(m.a),

@@ -6,26 +6,13 @@
  *   mannwhitneyu);
  * - two event rates (deaths per level attempt): z-test for two Poisson rates with a pooled rate.
  */
+import { normalSf } from '../feedback/stats.js';
 
-export interface TestResult {
+export interface SignificanceResult {
   test: string;
   statistic: number;
   z: number;
   p: number;
-}
-
-/** erfc(x), for x >= 0 by a Chebyshev fit (relative error below 1.2e-7), by symmetry below 0. */
-export function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886187 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  const r = t * Math.exp(poly);
-  return x >= 0 ? r : 2 - r;
-}
-
-/** P(Z > z) for a standard normal Z. */
-export function normalSf(z: number): number {
-  return 0.5 * erfc(z / Math.SQRT2);
 }
 
 function twoSided(z: number): number {
@@ -33,7 +20,7 @@ function twoSided(z: number): number {
 }
 
 /** Pooled two-proportion z-test of x1/n1 against x2/n2; null when it is undefined (n = 0, or all or none succeed). */
-export function twoProportionZTest(x1: number, n1: number, x2: number, n2: number): TestResult | null {
+export function twoProportionZTest(x1: number, n1: number, x2: number, n2: number): SignificanceResult | null {
   if (n1 <= 0 || n2 <= 0) return null;
   const pooled = (x1 + x2) / (n1 + n2);
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
@@ -43,7 +30,7 @@ export function twoProportionZTest(x1: number, n1: number, x2: number, n2: numbe
 }
 
 /** Mann-Whitney U from tie groups: for each distinct value, ascending, how many of each sample have it. */
-export function mannWhitneyFromGroups(groups: Iterable<readonly [number, number]>): TestResult | null {
+export function mannWhitneyFromGroups(groups: Iterable<readonly [number, number]>): SignificanceResult | null {
   let n1 = 0;
   let n2 = 0;
   let below2 = 0;
@@ -71,7 +58,7 @@ export function mannWhitneyFromGroups(groups: Iterable<readonly [number, number]
 }
 
 /** Mann-Whitney U of two samples (U of the first). */
-export function mannWhitneyU(a: readonly number[], b: readonly number[]): TestResult | null {
+export function mannWhitneyU(a: readonly number[], b: readonly number[]): SignificanceResult | null {
   const all = [...a.map((v) => [v, 0] as const), ...b.map((v) => [v, 1] as const)].sort((p, q) => p[0] - q[0]);
   const groups: [number, number][] = [];
   let last = NaN;
@@ -86,7 +73,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): TestRe
 }
 
 /** Mann-Whitney U of two histograms with the same bins (each bin one tie group). */
-export function mannWhitneyFromCounts(a: ArrayLike<number>, b: ArrayLike<number>, overflowA = 0, overflowB = 0): TestResult | null {
+export function mannWhitneyFromCounts(a: ArrayLike<number>, b: ArrayLike<number>, overflowA = 0, overflowB = 0): SignificanceResult | null {
   function* groups(): Generator<readonly [number, number]> {
     for (let i = 0; i < a.length; i++) if (a[i]! > 0 || b[i]! > 0) yield [a[i]!, b[i]!];
     yield [overflowA, overflowB];
@@ -95,7 +82,7 @@ export function mannWhitneyFromCounts(a: ArrayLike<number>, b: ArrayLike<number>
 }
 
 /** z-test of two Poisson rates: e1 events in exposure n1 against e2 in n2, pooled rate under the null. */
-export function poissonRateTest(e1: number, n1: number, e2: number, n2: number): TestResult | null {
+export function poissonRateTest(e1: number, n1: number, e2: number, n2: number): SignificanceResult | null {
   if (n1 <= 0 || n2 <= 0) return null;
   const pooled = (e1 + e2) / (n1 + n2);
   const se = Math.sqrt(pooled * (1 / n1 + 1 / n2));

@@ -51,9 +51,7 @@ function decodeEntities(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
-const round = (v: number, digits: number): number => Number(v.toFixed(digits));
-
-/** Parses a replay's text; a file that is not a replay at all gives `null` with the reason. */
+/** Parses a replay's text; a file that is not a replay at all gives `{ error }` with the reason. */
 export function parseStkReplay(text: string): StkReplay | { error: string } {
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const versionMatch = /^version:\s*(\d+)\s*$/.exec(lines[0] ?? '');
@@ -121,12 +119,12 @@ export function parseStkReplay(text: string): StkReplay | { error: string } {
         continue;
       }
       read++;
-      const data: Record<string, unknown> = { kart: karts[kart]!.ident, speed: round(f[8]!, 4), steer: round(f[9]!, 4) };
+      const data: Record<string, unknown> = { kart: karts[kart]!.ident, speed: f[8], steer: f[9] };
       if (replay.version >= 4 && f.length >= 26) {
         data.attachment = f[15];
-        data.nitro = round(f[16]!, 4);
+        data.nitro = f[16];
         data.items = f[17];
-        data.distance = round(f[20]!, 3);
+        data.distance = f[20];
       }
       frames.push({ t: Math.round(f[0]! * 1000), type: 'position', level: track, x: f[1]!, y: f[3]!, z: f[2]!, data });
     }
