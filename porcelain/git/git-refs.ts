@@ -6,7 +6,7 @@
 import { open, rename, unlink, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { StrataError } from '../../plumbing/index.js';
-import { readGitRef, type GitRepository } from './git-repository.js';
+import { gitHeadBranch, readGitRef, type GitRepository } from './git-repository.js';
 import { GIT_ID } from './git-format.js';
 
 /**
@@ -41,6 +41,36 @@ export async function updateGitRef(repo: GitRepository, ref: string, oid: string
     handle = undefined;
     await rename(lock, file);
     placed = true;
+  } finally {
+    await handle?.close().catch(() => undefined);
+    if (!placed) await unlink(lock).catch(() => undefined);
+  }
+}
+
+/**
+ * Points HEAD at `ref` (a symbolic ref, as `git symbolic-ref` writes it), when HEAD still names
+ * `expected`; false when it names something else by then.
+ */
+export async function pointGitHead(repo: GitRepository, ref: string, expected: string): Promise<boolean> {
+  const file = join(repo.gitdir, 'HEAD');
+  const lock = `${file}.lock`;
+  let handle;
+  try {
+    handle = await open(lock, 'wx', 0o644);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'EEXIST') return false;
+    throw err;
+  }
+  let placed = false;
+  try {
+    if ((await gitHeadBranch(repo)) !== expected) return false;
+    await handle.writeFile(`ref: ${ref}\n`);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(lock, file);
+    placed = true;
+    return true;
   } finally {
     await handle?.close().catch(() => undefined);
     if (!placed) await unlink(lock).catch(() => undefined);

@@ -57,14 +57,16 @@ export class GitObjectWriter {
     return join(dir, `tmp_obj_${process.pid}_${randomBytes(6).toString('hex')}`);
   }
 
-  private async place(temp: string, oid: string): Promise<void> {
+  /** Renames a written temporary file into place; false (and the file removed) when the object was there already. */
+  private async place(temp: string, oid: string): Promise<boolean> {
     const { file } = this.pathOf(oid);
     if (await this.hasLoose(oid)) {
       await unlink(temp).catch(() => undefined);
-      return;
+      return false;
     }
     await rename(temp, file);
     this.known.add(oid);
+    return true;
   }
 
   /** Writes an object held in memory; returns its id. */
@@ -77,9 +79,10 @@ export class GitObjectWriter {
     await this.folder(dir);
     const temp = this.tempIn(dir);
     await writeFile(temp, data, { mode: 0o444, flag: 'wx' });
-    this.written++;
-    this.writtenBytes += data.length;
-    await this.place(temp, oid);
+    if (await this.place(temp, oid)) {
+      this.written++;
+      this.writtenBytes += data.length;
+    }
     return oid;
   }
 
@@ -117,10 +120,11 @@ export class GitObjectWriter {
       throw err;
     }
     const oid = hash.digest('hex');
-    this.written++;
-    this.writtenBytes += out.bytesWritten;
     await this.folder(this.pathOf(oid).dir);
-    await this.place(temp, oid);
+    if (await this.place(temp, oid)) {
+      this.written++;
+      this.writtenBytes += out.bytesWritten;
+    }
     return oid;
   }
 }

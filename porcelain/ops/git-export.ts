@@ -13,7 +13,7 @@ import { branchRef, branchTip, loadVersion, resolveVersion, shortBranch, Version
 import { PINS_REF_PREFIX } from './pins.js';
 import { commitMessage, encodeGitCommit, encodeGitTag, identLine, identityProblem, parseIdentLine, type GitIdentity } from '../git/git-format.js';
 import { gitHeadBranch, openGitRepository, readGitRef, requireCleanWorktree, type GitRepository } from '../git/git-repository.js';
-import { updateGitRef } from '../git/git-refs.js';
+import { pointGitHead, updateGitRef } from '../git/git-refs.js';
 import { loadGitMapping, saveGitMapping } from '../git/mapping.js';
 import { GitObjectWriter } from '../git/object-writer.js';
 import { TreeExporter, type ExportHint } from '../git/tree-export.js';
@@ -40,6 +40,11 @@ export interface GitExportOptions {
   lfsThreshold?: number;
   /** Who the commits and tags are by, unless a version imported from git says (default strata <strata@localhost>). */
   identity?: GitIdentity;
+  /**
+   * The message of a pin's annotated tag (a layer above can give its milestone's notes); undefined or
+   * absent: `pinned: <owner>/<name>` and the version's description.
+   */
+  pinMessage?: (pin: { owner: string; name: string; version: string }) => Promise<string | undefined>;
   /** Move git refs that changed since the last export (default: refuse with GIT_REF_MOVED). */
   force?: boolean;
   lockWaitMs?: number;
@@ -78,6 +83,8 @@ export interface GitExportResult {
   /** Empty folders left out (git cannot hold them), and names git reserves left out, by path. */
   emptyFolders: string[];
   reservedNames: string[];
+  /** Whether the HEAD of a bare repository, which named a branch that does not exist, now names the exported branch. */
+  headSet: boolean;
   /** Whether the work tree of a non-bare repository was checked out afresh (its branch was exported). */
   checkedOut: boolean;
 }
@@ -245,7 +252,9 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
       const tagRef = `refs/tags/pins/${name.slice(PINS_REF_PREFIX.length)}`;
       if (!isValidRefName(tagRef)) continue;
       const v = await loadVersion(repo, id);
-      await annotated(tagRef, 'pin', v, commitMessage(`pinned: ${name.slice(PINS_REF_PREFIX.length)}`, v.description));
+      const [owner, ...rest] = name.slice(PINS_REF_PREFIX.length).split('/');
+      const given = await options.pinMessage?.({ owner: owner as string, name: rest.join('/'), version: id });
+      await annotated(tagRef, 'pin', v, given === undefined ? commitMessage(`pinned: ${name.slice(PINS_REF_PREFIX.length)}`, v.description) : given.endsWith('\n') ? given : `${given}\n`);
     }
     const plan: Array<{ tag: GitExportTag; before: string | undefined }> = [];
     for (const w of wanted) {
@@ -264,6 +273,12 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
     const refUpdated = refBefore !== head;
     if (refUpdated) await updateGitRef(g, gitRef, head, refBefore);
     for (const p of plan) if (p.tag.status !== 'unchanged') await updateGitRef(g, p.tag.ref, p.tag.oid, p.before);
+    // A new bare repository's HEAD names a branch that does not exist: name the exported one, so a clone checks it out.
+    let headSet = false;
+    if (g.worktree === undefined && refUpdated && refBefore === undefined) {
+      const headRef = await gitHeadBranch(g);
+      if (headRef !== undefined && headRef !== gitRef && (await readGitRef(g, headRef)) === undefined) headSet = await pointGitHead(g, gitRef, headRef);
+    }
     let checkedOut = false;
     if (g.worktree !== undefined && refUpdated && (await gitHeadBranch(g)) === gitRef) {
       await git.checkout({ fs, dir: g.worktree, gitdir: g.gitdir, ref: branch, force: true });
@@ -285,6 +300,7 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
       lfsFiles: trees.report.lfsFiles,
       emptyFolders: [...new Set(trees.report.emptyFolders)].sort(),
       reservedNames: [...new Set(trees.report.reservedNames)].sort(),
+      headSet,
       checkedOut,
     };
   });

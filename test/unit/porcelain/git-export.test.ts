@@ -7,7 +7,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BackupEngine, gitExport, loadDerivedIndex, restore, snapshot, createTag, type Repository } from '../../../porcelain/index.js';
+import { commitVersion } from '../../../plumbing/index.js';
+import { BackupEngine, gitExport, loadDerivedIndex, restore, snapshot, createTag, pinVersion, type Repository } from '../../../porcelain/index.js';
 import { gitMappingNamespace } from '../../../porcelain/git/mapping.js';
 import { folderListing } from '../../helpers/folder-listing.js';
 import { hasGit, runGit } from '../../helpers/git.js';
@@ -201,5 +202,77 @@ describe.skipIf(!hasGit)('git export (real git)', () => {
     expect(folderListing(work, { skip: (p) => p === '.git' })).toEqual(await restoreListing(repo, v1.id));
     expect(existsSync(join(work, '.git/index'))).toBe(true);
     expect(readFileSync(join(work, 'a.txt'), 'utf8')).toBe('a\n');
+  });
+
+  it('exports pins as annotated tags (with a message a layer above gives), from --since on, as another author', async () => {
+    const { project, repo } = await newProject();
+    writeFileSync(join(project, 'a.txt'), '1\n');
+    const v1 = await snapshot({ repo, source: project, name: 'one' });
+    writeFileSync(join(project, 'a.txt'), '2\n');
+    const v2 = await snapshot({ repo, source: project, name: 'two', description: 'the second' });
+    writeFileSync(join(project, 'a.txt'), '3\n');
+    const v3 = await snapshot({ repo, source: project, name: 'three' });
+    await pinVersion({ repo, owner: 'game-milestones', name: 'alpha-1', version: v2.id });
+    await pinVersion({ repo, owner: 'tools', name: 'shipped', version: v3.id });
+    await pinVersion({ repo, owner: 'tools', name: 'old', version: v1.id });
+    const bare = fresh('since.git');
+    runGit(bare, ['init', '--quiet', '--bare']);
+    const same = {
+      repo,
+      gitDir: bare,
+      since: v1.id,
+      identity: { name: 'Ada Lovelace', email: 'ada@example.com' },
+      pinMessage: async (pin: { owner: string; name: string }) => (pin.owner === 'game-milestones' ? `Alpha 1\n\nFirst playable build (${pin.name}).` : undefined),
+    };
+    const r = await gitExport(same);
+    // The new bare repository's HEAD named master, which does not exist: it names main now.
+    expect(r.headSet).toBe(true);
+    expect(runGit(bare, ['symbolic-ref', 'HEAD']).stdout).toBe('refs/heads/main\n');
+    // v1 and what came before it are left out: v2 is a root commit.
+    expect(r.commits.map((c) => c.version)).toEqual([v2.id, v3.id]);
+    expect(runGit(bare, ['rev-list', '--parents', 'main']).stdout.trim().split('\n').map((l) => l.split(' ').length)).toEqual([2, 1]);
+    expect(runGit(bare, ['log', '--format=%an <%ae> %cn', 'main']).stdout).toBe('Ada Lovelace <ada@example.com> Ada Lovelace\n'.repeat(2));
+    expect(r.tags.map((t) => [t.ref, t.kind])).toEqual([
+      ['refs/tags/pins/game-milestones/alpha-1', 'pin'],
+      ['refs/tags/pins/tools/shipped', 'pin'],
+    ]);
+    expect(runGit(bare, ['cat-file', 'tag', 'pins/game-milestones/alpha-1']).stdout).toMatch(/\ntagger Ada Lovelace <ada@example\.com> \d+ \+0000\n\nAlpha 1\n\nFirst playable build \(alpha-1\)\.\n$/);
+    expect(runGit(bare, ['cat-file', 'tag', 'pins/tools/shipped']).stdout).toMatch(/\n\npinned: tools\/shipped\n$/);
+    expect(runGit(bare, ['fsck', '--strict', '--no-dangling']).stderr).toBe('');
+    // A strata tag moved after the export: the git tag is not moved without --force.
+    await createTag({ repo, name: 'release', version: v2.id });
+    expect((await gitExport(same)).tags.map((t) => [t.ref, t.status])).toEqual([
+      ['refs/tags/release', 'created'],
+      ['refs/tags/pins/game-milestones/alpha-1', 'unchanged'],
+      ['refs/tags/pins/tools/shipped', 'unchanged'],
+    ]);
+    await createTag({ repo, name: 'release', version: v3.id, force: true });
+    await expect(gitExport(same)).rejects.toMatchObject({ code: 'GIT_REF_MOVED', data: { refs: ['refs/tags/release'] } });
+    expect(runGit(bare, ['rev-parse', 'release']).stdout.trim()).toBe(r.commits[0]?.commit);
+    const forced = await gitExport({ ...same, force: true });
+    expect(forced.tags.find((t) => t.ref === 'refs/tags/release')?.status).toBe('moved');
+    expect(runGit(bare, ['rev-parse', 'release']).stdout.trim()).toBe(r.commits[1]?.commit);
+    await expect(gitExport({ repo, gitDir: bare, identity: { name: 'A <b>', email: 'x' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('leaves out names git reserves, and reports them', async () => {
+    const { repo } = await newProject();
+    const blob = await repo.objects.writeBlob(Buffer.from('x'));
+    const file = { type: 'file' as const, id: blob.id, size: 1, mode: 0o644, mtime: 0 };
+    const inner = await repo.objects.writeTree([{ name: Buffer.from('config'), ...file }]);
+    const sub = await repo.objects.writeTree([{ name: Buffer.from('.GIT'), ...file }, { name: Buffer.from('kept.txt'), ...file }]);
+    const root = await repo.objects.writeTree([
+      { name: Buffer.from('.git'), type: 'directory', id: inner.id, mode: 0o755, mtime: 0 },
+      { name: Buffer.from('ok.txt'), ...file },
+      { name: Buffer.from('sub'), type: 'directory', id: sub.id, mode: 0o755, mtime: 0 },
+    ]);
+    const v = await commitVersion({ repo, tree: root.id, name: 'odd names' });
+    await repo.refs.update('refs/heads/odd', v.id);
+    const bare = fresh('reserved.git');
+    runGit(bare, ['init', '--quiet', '--bare']);
+    const r = await gitExport({ repo, gitDir: bare, branch: 'odd' });
+    expect(r.reservedNames).toEqual(['.git', 'sub/.GIT']);
+    expect(runGit(bare, ['ls-tree', '-r', '--name-only', 'odd']).stdout).toBe('ok.txt\nsub/kept.txt\n');
+    expect(runGit(bare, ['fsck', '--strict', '--no-dangling']).stderr).toBe('');
   });
 });
