@@ -154,7 +154,8 @@ export async function claimJournal(dir: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StrataError('IO_ERROR', `cannot write ${pidFile}: ${(err as Error).message}`, { cause: err });
       const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
       let alive = false;
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+      if (pid === process.pid) alive = true;
+      else if (Number.isInteger(pid) && pid > 0) {
         try {
           process.kill(pid, 0);
           alive = true;

@@ -213,7 +213,7 @@ export async function startPlaytestServer(options: PlaytestServerOptions): Promi
     await Promise.all(writes);
     s.events += accepted;
     s.lastSeen = Date.now();
-    if (aborted || req.destroyed) return;
+    if (aborted || res.destroyed) return;
     send(res, 200, { accepted, rejected, problems, events: s.events });
   };
 
