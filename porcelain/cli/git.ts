@@ -90,6 +90,7 @@ export const gitExportCommand = defineCommand({
     if (r.emptyFolders.length > 0) lines.push(`  ${plural(r.emptyFolders.length, 'empty folder')} left out (git cannot hold empty folders): ${r.emptyFolders.slice(0, 5).join(', ')}${r.emptyFolders.length > 5 ? ', …' : ''}`);
     if (r.reservedNames.length > 0) lines.push(`  ${plural(r.reservedNames.length, 'entry', 'entries')} left out (names git reserves): ${r.reservedNames.slice(0, 5).join(', ')}`);
     if (r.objectsWritten > 0) lines.push(`  ${plural(r.objectsWritten, 'git object')} written (${formatBytes(r.bytesWritten)})`);
+    if (r.headSet) lines.push(`  HEAD of ${r.gitdir} names ${r.ref} now (it named a branch that did not exist)`);
     if (r.checkedOut) lines.push(`  the work tree was checked out at ${shortId(r.head)}`);
     ctx.print(lines.join('\n'));
   },

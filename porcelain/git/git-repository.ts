@@ -5,10 +5,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import git from 'isomorphic-git';
 import { StrataError } from '../../plumbing/index.js';
+import { parseLfsPointer } from './lfs.js';
 
 export interface GitRepository {
   /** The git folder (`.git`, or the repository itself when bare), an absolute real path. */
@@ -124,11 +127,31 @@ function gitStatus(repo: GitRepository, worktree: string): string[] | undefined 
 async function statusWithIsomorphicGit(repo: GitRepository, worktree: string): Promise<string[]> {
   const head = await gitHeadBranch(repo);
   const born = head === undefined || (await readGitRef(repo, head)) !== undefined;
-  const rows = born
-    ? await git.statusMatrix({ fs, dir: worktree, gitdir: repo.gitdir })
-    : // An unborn branch: anything staged is a change.
-      (await git.listFiles({ fs, dir: worktree, gitdir: repo.gitdir })).map((f) => [f, 0, 2, 2] as const);
-  return rows.filter(([, h, w, s]) => !(h === 1 && w === 1 && s === 1) && !(h === 0 && w === 2 && s === 0)).map(([f]) => f);
+  if (!born) {
+    // An unborn branch: anything staged is a change.
+    return git.listFiles({ fs, dir: worktree, gitdir: repo.gitdir });
+  }
+  const cache = {};
+  const changed: string[] = [];
+  for (const [file, h, w, s] of await git.statusMatrix({ fs, dir: worktree, gitdir: repo.gitdir, cache })) {
+    if ((h === 1 && w === 1 && s === 1) || (h === 0 && w === 2 && s === 0)) continue;
+    // isomorphic-git runs no filters: a file checked out by git-lfs differs from its pointer blob.
+    if (h === 1 && w === 2 && s === 1 && (await matchesLfsPointer(repo, worktree, file, cache))) continue;
+    changed.push(file);
+  }
+  return changed;
+}
+
+/** Whether HEAD holds `file` as an LFS pointer to exactly the content the work tree has. */
+async function matchesLfsPointer(repo: GitRepository, worktree: string, file: string, cache: object): Promise<boolean> {
+  const { blob } = await git.readBlob({ fs, gitdir: repo.gitdir, oid: await git.resolveRef({ fs, gitdir: repo.gitdir, ref: 'HEAD' }), filepath: file, cache });
+  const pointer = parseLfsPointer(blob);
+  if (!pointer) return false;
+  const path = join(worktree, file);
+  if ((await stat(path)).size !== pointer.size) return false;
+  const hash = createHash('sha256');
+  for await (const block of createReadStream(path)) hash.update(block as Buffer);
+  return hash.digest('hex') === pointer.oid;
 }
 
 /** GIT_DIRTY_WORKTREE when the work tree has uncommitted changes. */

@@ -110,6 +110,8 @@ export async function* readLfsObject(gitdir: string, oid: string, size: number):
 
 export const ATTRIBUTES_FILE = '.gitattributes';
 const BEGIN = '# strata: files stored with Git LFS (begin)';
+/** The begin line when the file's own content did not end in a line feed and one was added before the section. */
+const BEGIN_ADDED_LF = '# strata: files stored with Git LFS (begin, after an added line feed)';
 const END = '# strata: files stored with Git LFS (end)';
 
 /** A path as a `.gitattributes` pattern that matches it alone, anchored at the root. */
@@ -122,11 +124,23 @@ function pattern(path: string): string {
 
 /** The root `.gitattributes` content for a version: the version's own file (if any) and the bridge's section. */
 export function buildAttributes(existing: Buffer | undefined, lfsPaths: string[]): Buffer {
-  const lines = [BEGIN, ...[...lfsPaths].sort().map((p) => `${pattern(p)} filter=lfs diff=lfs merge=lfs -text`), END, ''];
+  const addLf = existing !== undefined && existing.length > 0 && existing[existing.length - 1] !== 0x0a;
+  const lines = [addLf ? BEGIN_ADDED_LF : BEGIN, ...[...lfsPaths].sort().map((p) => `${pattern(p)} filter=lfs diff=lfs merge=lfs -text`), END, ''];
   const section = Buffer.from(lines.join('\n'), 'utf8');
   if (existing === undefined || existing.length === 0) return section;
-  const sep = existing[existing.length - 1] === 0x0a ? Buffer.alloc(0) : Buffer.from('\n');
-  return Buffer.concat([existing, sep, section]);
+  return Buffer.concat([existing, Buffer.from(addLf ? '\n' : ''), section]);
+}
+
+/** Where the bridge's section starts and ends in a `.gitattributes` (character offsets), and whether a line feed was added before it. */
+function findSection(text: string): { start: number; bodyStart: number; end: number; addedLf: boolean } | undefined {
+  for (const [marker, addedLf] of [[BEGIN, false], [BEGIN_ADDED_LF, true]] as const) {
+    const at = text.indexOf(`${marker}\n`);
+    if (at < 0 || (at > 0 && text[at - 1] !== '\n') || (addedLf && at === 0)) continue;
+    const endAt = text.indexOf(`${END}\n`, at);
+    if (endAt < 0) continue;
+    return { start: addedLf ? at - 1 : at, bodyStart: at + marker.length + 1, end: endAt + END.length + 1, addedLf };
+  }
+  return undefined;
 }
 
 /**
@@ -135,11 +149,10 @@ export function buildAttributes(existing: Buffer | undefined, lfsPaths: string[]
  */
 export function stripAttributes(content: Buffer): { content: Buffer | undefined; found: boolean } {
   const text = content.toString('utf8');
-  const start = text.indexOf(`${BEGIN}\n`);
-  const endAt = text.indexOf(`${END}\n`, start);
-  if (start < 0 || endAt < 0 || (start > 0 && text[start - 1] !== '\n')) return { content, found: false };
-  const before = content.subarray(0, Buffer.byteLength(text.slice(0, start)));
-  const after = content.subarray(Buffer.byteLength(text.slice(0, endAt + END.length + 1)));
+  const section = findSection(text);
+  if (!section) return { content, found: false };
+  const before = content.subarray(0, Buffer.byteLength(text.slice(0, section.start)));
+  const after = content.subarray(Buffer.byteLength(text.slice(0, section.end)));
   const rest = Buffer.concat([before, after]);
   return { content: rest.length === 0 ? undefined : rest, found: true };
 }
@@ -156,12 +169,11 @@ function unpattern(p: string): string {
 /** The paths the bridge's section of a root `.gitattributes` names. */
 export function attributesLfsPaths(content: Buffer): string[] {
   const text = content.toString('utf8');
-  const start = text.indexOf(`${BEGIN}\n`);
-  const endAt = text.indexOf(`${END}\n`, start);
-  if (start < 0 || endAt < 0) return [];
+  const section = findSection(text);
+  if (!section) return [];
   const suffix = ' filter=lfs diff=lfs merge=lfs -text';
   return text
-    .slice(start + BEGIN.length + 1, endAt)
+    .slice(section.bodyStart, section.end - END.length - 1)
     .split('\n')
     .filter((l) => l.endsWith(suffix))
     .map((l) => unpattern(l.slice(0, -suffix.length)));

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BackupEngine, gitExport, restore, snapshot } from '../../../porcelain/index.js';
+import { BackupEngine, gitExport, gitImport, restore, snapshot } from '../../../porcelain/index.js';
 import { folderListing } from '../../helpers/folder-listing.js';
 import { LFS_CONFIG, hasGit, hasGitLfs, runGit } from '../../helpers/git.js';
 
@@ -52,7 +52,7 @@ describe.skipIf(!hasGit)('git export of large files', () => {
     expect(createHash('sha256').update(readFileSync(stored)).digest('hex')).toBe(sha);
     const attributes = runGit(lfs, ['cat-file', 'blob', `${r2.head}:.gitattributes`]).stdout;
     expect(attributes).toBe(
-      '*.txt text eol=lf\n# strata: files stored with Git LFS (begin)\n"/art/huge texture.bin" filter=lfs diff=lfs merge=lfs -text\n# strata: files stored with Git LFS (end)\n',
+      '*.txt text eol=lf\n# strata: files stored with Git LFS (begin, after an added line feed)\n"/art/huge texture.bin" filter=lfs diff=lfs merge=lfs -text\n# strata: files stored with Git LFS (end)\n',
     );
     expect(runGit(lfs, ['fsck', '--strict', '--no-dangling']).stderr).toBe('');
 
@@ -68,5 +68,21 @@ describe.skipIf(!hasGit)('git export of large files', () => {
     expect(folderListing(clone, { skip: skipMeta })).toEqual(folderListing(restored, { skip: skipMeta }));
     expect(runGit(clone, [...LFS_CONFIG, 'status', '--porcelain']).stdout).toBe('');
     expect(runGit(clone, [...LFS_CONFIG, 'lfs', 'fsck']).status).toBe(0);
+
+    // The clone's work tree holds the real content where git has pointers: clean for git, and for the
+    // bridge, which imports it back whole from the clone's own LFS store.
+    const back = join(base, 'back');
+    mkdirSync(back);
+    const other = (await BackupEngine.initializeRepository({ dir: back })).repo;
+    const imported = await gitImport({ repo: other, gitDir: clone });
+    expect(imported.lfsResolved).toBe(1);
+    const restoredBack = join(base, 'restored-back');
+    await restore({ repo: other, source: imported.version, target: restoredBack });
+    expect(folderListing(restoredBack, { skip: skipMeta })).toEqual(folderListing(restored, { skip: skipMeta }));
+    expect(existsSync(join(restoredBack, '.gitattributes'))).toBe(true);
+    expect(readFileSync(join(restoredBack, '.gitattributes'), 'utf8')).toBe('*.txt text eol=lf');
+    // A changed LFS file is a change.
+    writeFileSync(join(clone, 'art/huge texture.bin'), 'replaced');
+    await expect(gitImport({ repo: other, gitDir: clone })).rejects.toMatchObject({ code: 'GIT_DIRTY_WORKTREE', data: { changed: ['art/huge texture.bin'] } });
   });
 });
