@@ -56,7 +56,8 @@ const recordCommand = defineCommand({
   run: async (args, ctx) => {
     const repo = await ctx.openRepo();
     const { recordPlaytest } = await import('../ops/playtest.js');
-    const fromStdin = args.file === undefined || args.file === '-';
+    // yargs hands a lone `-` over as an empty string.
+    const fromStdin = args.file === undefined || args.file === '-' || args.file === '';
     const r = await recordPlaytest({
       repo,
       version: args.version,
