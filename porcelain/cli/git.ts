@@ -93,6 +93,7 @@ export const gitExportCommand = defineCommand({
     if (r.headSet) lines.push(`  HEAD of ${r.gitdir} names ${r.ref} now (it named a branch that did not exist)`);
     if (r.checkedOut) lines.push(`  the work tree was checked out at ${shortId(r.head)}`);
     ctx.print(lines.join('\n'));
+    if (r.worktreeProblem !== undefined) ctx.warn(`the work tree was not brought up to date (${r.worktreeProblem}); run \`git checkout -f\` there`, { code: 'WORKTREE_NOT_UPDATED' });
   },
 });
 

@@ -163,3 +163,24 @@ export async function requireCleanWorktree(repo: GitRepository, what: string): P
     data: { worktree: repo.worktree, changed },
   });
 }
+
+/**
+ * Brings a clean work tree from the tree of commit `from` (undefined: nothing was checked out yet) to
+ * that of `to`, index included, without overwriting untracked files. With git installed this is
+ * `git read-tree -m -u`, which runs the repository's filters (git-lfs writes the real content) and
+ * keeps names that are not UTF-8; without it, isomorphic-git's checkout, which can do neither, so it
+ * is used only when every name is UTF-8 (`utf8Only`). Returns undefined when done, else why not.
+ */
+export async function updateWorktree(repo: GitRepository, branch: string, from: string | undefined, to: string, utf8Only: boolean): Promise<string | undefined> {
+  const worktree = repo.worktree;
+  if (worktree === undefined) return 'the repository is bare';
+  const r = spawnSync('git', ['--git-dir', repo.gitdir, '--work-tree', worktree, 'read-tree', '-m', '-u', from ?? '4b825dc642cb6eb9a060e54bf8d69288fbee4904', to], { cwd: worktree, encoding: 'utf8' });
+  if (!r.error) return r.status === 0 ? undefined : `git read-tree: ${r.stderr.trim()}`;
+  if (!utf8Only) return 'git is not installed, and isomorphic-git cannot check out names that are not UTF-8';
+  try {
+    await git.checkout({ fs, dir: worktree, gitdir: repo.gitdir, ref: branch, force: false });
+    return undefined;
+  } catch (err) {
+    return `isomorphic-git checkout: ${(err as Error).message}`;
+  }
+}

@@ -37,6 +37,8 @@ export interface TreeExportReport {
   emptyFolders: string[];
   /** Entries left out because git reserves their names, by path. */
   reservedNames: string[];
+  /** Entries converted whose names are not UTF-8. */
+  nonUtf8Names: number;
   /** Files stored with LFS (new this run). */
   lfsFiles: number;
   /** Content bytes read from strata. */
@@ -59,7 +61,7 @@ export class TreeExporter {
   private readonly trees = new Map<string, Converted>();
   private readonly blobs = new Map<string, string>();
   private readonly io = new Semaphore(8);
-  readonly report: TreeExportReport = { emptyFolders: [], reservedNames: [], lfsFiles: 0, bytesRead: 0 };
+  readonly report: TreeExportReport = { emptyFolders: [], reservedNames: [], nonUtf8Names: 0, lfsFiles: 0, bytesRead: 0 };
 
   constructor(private readonly options: TreeExporterOptions) {}
 
@@ -117,6 +119,7 @@ export class TreeExporter {
           attributes = e;
           return undefined;
         }
+        if (!isUtf8(e.name)) this.report.nonUtf8Names++;
         const old = before?.get(e.name.toString('hex'));
         if (e.type === 'directory') {
           const childHint = old && old.strata.type === 'directory' && old.git.mode === '40000' && hint ? { strata: old.strata.id, git: old.git.oid, lfs: hint.lfs } : undefined;

@@ -12,7 +12,7 @@ import { REF_NAMESPACES, StrataError, isValidRefName, withRepoLock, type Reposit
 import { branchRef, branchTip, loadVersion, resolveVersion, shortBranch, VersionKeeper, type VersionRecord } from './version-list.js';
 import { PINS_REF_PREFIX } from './pins.js';
 import { commitMessage, encodeGitCommit, encodeGitTag, identLine, identityProblem, parseIdentLine, type GitIdentity } from '../git/git-format.js';
-import { gitHeadBranch, openGitRepository, readGitRef, requireCleanWorktree, type GitRepository } from '../git/git-repository.js';
+import { gitHeadBranch, openGitRepository, readGitRef, requireCleanWorktree, updateWorktree, type GitRepository } from '../git/git-repository.js';
 import { pointGitHead, updateGitRef } from '../git/git-refs.js';
 import { loadGitMapping, saveGitMapping } from '../git/mapping.js';
 import { GitObjectWriter } from '../git/object-writer.js';
@@ -87,6 +87,8 @@ export interface GitExportResult {
   headSet: boolean;
   /** Whether the work tree of a non-bare repository was checked out afresh (its branch was exported). */
   checkedOut: boolean;
+  /** Why the work tree of the exported, checked-out branch could not be brought up to date (run `git checkout -f` there). */
+  worktreeProblem?: string;
 }
 
 function identityOf(v: VersionRecord, fallback: GitIdentity): { author: string; committer: string } {
@@ -279,13 +281,15 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
       const headRef = await gitHeadBranch(g);
       if (headRef !== undefined && headRef !== gitRef && (await readGitRef(g, headRef)) === undefined) headSet = await pointGitHead(g, gitRef, headRef);
     }
-    let checkedOut = false;
-    if (g.worktree !== undefined && refUpdated && (await gitHeadBranch(g)) === gitRef) {
-      await git.checkout({ fs, dir: g.worktree, gitdir: g.gitdir, ref: branch, force: true });
-      checkedOut = true;
-    }
     // The mapping only after the refs.
     await saveGitMapping(repo, mapping, commits);
+    // Last, the work tree whose checked-out branch was exported (a problem there is reported, not thrown: everything else is done).
+    let checkedOut = false;
+    let worktreeProblem: string | undefined;
+    if (g.worktree !== undefined && refUpdated && (await gitHeadBranch(g)) === gitRef) {
+      worktreeProblem = await updateWorktree(g, branch, refBefore, head, trees.report.nonUtf8Names === 0);
+      checkedOut = worktreeProblem === undefined;
+    }
     return {
       gitdir: g.gitdir,
       branch,
@@ -302,6 +306,7 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
       reservedNames: [...new Set(trees.report.reservedNames)].sort(),
       headSet,
       checkedOut,
+      ...(worktreeProblem === undefined ? {} : { worktreeProblem }),
     };
   });
 }

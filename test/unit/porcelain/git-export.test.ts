@@ -193,6 +193,7 @@ describe.skipIf(!hasGit)('git export (real git)', () => {
     writeFileSync(join(project, 'a.txt'), 'a\n');
     writeFileSync(join(project, 'tool'), '#!/bin/sh\n');
     chmodSync(join(project, 'tool'), 0o755);
+    writeFileSync(Buffer.concat([Buffer.from(project + '/'), Buffer.from([0x72, 0xff, 0x77])]), 'not utf-8\n');
     const v1 = await snapshot({ repo, source: project, name: 'one' });
     const work = fresh('new-work');
     runGit(work, ['init', '--quiet', '--initial-branch=main']);
@@ -202,6 +203,19 @@ describe.skipIf(!hasGit)('git export (real git)', () => {
     expect(folderListing(work, { skip: (p) => p === '.git' })).toEqual(await restoreListing(repo, v1.id));
     expect(existsSync(join(work, '.git/index'))).toBe(true);
     expect(readFileSync(join(work, 'a.txt'), 'utf8')).toBe('a\n');
+    // The next version is checked out over the first; an untracked file in the way stops only that step.
+    writeFileSync(join(project, 'a.txt'), 'b\n');
+    writeFileSync(join(project, 'new.txt'), 'new\n');
+    const v2 = await snapshot({ repo, source: project, name: 'two' });
+    writeFileSync(join(work, 'new.txt'), 'mine, untracked\n');
+    const blocked = await gitExport({ repo, gitDir: work });
+    expect(blocked.checkedOut).toBe(false);
+    expect(blocked.worktreeProblem).toMatch(/new\.txt/);
+    expect(readFileSync(join(work, 'new.txt'), 'utf8')).toBe('mine, untracked\n');
+    expect(runGit(work, ['rev-parse', 'main']).stdout.trim()).toBe(blocked.head);
+    rmSync(join(work, 'new.txt'));
+    runGit(work, ['checkout', '--quiet', '-f']);
+    expect(folderListing(work, { skip: (p) => p === '.git' })).toEqual(await restoreListing(repo, v2.id));
   });
 
   it('exports pins as annotated tags (with a message a layer above gives), from --since on, as another author', async () => {
