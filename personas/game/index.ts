@@ -9,6 +9,18 @@ export { MILESTONE_TYPES, LADDER, BUILD_TYPES, SHIPPED_TYPES, isMilestoneType, p
 export { ASSET_GROUPS, ASSET_GROUP_TITLES, assetGroupOf, assetGroupExtensions, type AssetGroup } from './milestones/asset-groups.js';
 export { buildReleaseNotes, fileChanges, renderReleaseNotesMarkdown, humanBytes, type ReleaseNotes, type ChangeCounts, type FolderChanges, type GroupChanges, type FileChange, type FileChangeKind, type NotesEndpoint, type NotesMilestone, type BuildReleaseNotesInput, type RenderMarkdownOptions } from './milestones/release-notes.js';
 export { resolveVersionRef, VersionRefCache, type ResolvedVersionRef } from './core/version-ref.js';
+export { importFeedback, addFeedback, PROBLEMS_LISTED, type ImportFeedbackOptions, type ImportFeedbackResult, type AddFeedbackOptions, type AddFeedbackResult, type FeedbackProblem, type UnlinkedItem } from './ops/feedback-import.js';
+export { queryFeedback, analyzeFeedback, feedbackReport, correlateFeedback, parseRatingFilter, type FeedbackFilter, type QueryFeedbackOptions, type QueryFeedbackResult, type QueriedItem, type AnalyzeFeedbackOptions, type AnalyzeFeedbackResult, type FeedbackReportOptions, type FeedbackReportResult, type CorrelateFeedbackOptions, type CorrelateFeedbackResult, type CorrelatedVersion } from './ops/feedback-query.js';
+export { FEEDBACK_NAMESPACE, FEEDBACK_SECRET_PATH, loadFeedbackSettings, loadFeedbackSecret, readAllItems, type ImportDoc } from './ops/feedback-store.js';
+export { FEEDBACK_FIELDS, LINK_KINDS, FeedbackItemSchema, itemId, type FeedbackItem, type FeedbackDraft, type FeedbackField, type LinkKind } from './feedback/item.js';
+export { FEEDBACK_FORMATS, readRows, type FeedbackFormat, type RowEvent } from './feedback/read-rows.js';
+export { FIELD_ALIASES, DEFAULT_PERSONAL_COLUMNS, normaliseColumn, parseFieldMap, createRowMapper, parseFeedbackTime, parseRating, parseTags, type RowMapperOptions, type MappedRow } from './feedback/map.js';
+export { pseudonymise, secretFingerprint } from './feedback/pseudonym.js';
+export { sentiment, tokenize, type Sentiment } from './feedback/sentiment.js';
+export { DEFAULT_CATEGORY_RULES, compileCategoryRules, categorise, type CategoryRule, type CategoryRulesFile } from './feedback/categories.js';
+export { SIGNIFICANCE_TESTS, fisherExactGreater, twoProportionZGreater, proportionTest, logFactorial, type SignificanceTest, type ProportionSample, type TestResult as ProportionTestResult } from './feedback/stats.js';
+export { analyseItem, summarise, buildReportGroups, type AnalysedItem, type FeedbackSummary, type CategoryCount, type GroupInput, type CategoryRise, type ReportGroup } from './feedback/report.js';
+export { FEEDBACK_CONFIG_FILES, FeedbackConfigSchema, parseFeedbackConfig, settingsFrom, type FeedbackConfigFile, type FeedbackSettings } from './feedback/config.js';
 export type { ConfigChangeProvider, ConfigChangeSummary, PlatformConfigChanges, ConfigKeyChange, ConfigValue, ReleaseNotesSection, ReleaseNotesSectionProvider } from './core/release-notes-sections.js';
 export { listPlatforms, showPlatform, comparePlatforms, diffPlatformVersions, validatePlatforms, platformConfigChanges, type ConfigSourceOptions, type PlatformInfo, type ListPlatformsResult, type ShowPlatformOptions, type ShowPlatformResult, type ComparePlatformsOptions, type ComparePlatformsResult, type DiffPlatformVersionsOptions, type DiffPlatformVersionsResult, type ValidatePlatformsOptions, type ValidatePlatformsResult } from './ops/platforms.js';
 export { platformKeyHistory, type PlatformKeyHistoryOptions, type PlatformKeyHistoryResult, type KeyHistoryEntry, type KeyState } from './ops/platforms-history.js';

@@ -22,55 +22,131 @@ export function readRows(format: FeedbackFormat, source: AsyncIterable<Buffer | 
   return readJson(source, file);
 }
 
+/**
+ * Line numbers of byte offsets in a stream read once, front to back: chunks are kept until the offsets
+ * asked for (which only grow) have passed them. (csv-parse's own line count is off after a quoted
+ * CRLF, so lines are counted here from the bytes.)
+ */
+class LineCounter {
+  private chunks: Buffer[] = [];
+  /** Offset of chunks[0]; lines before it; position counted up to. */
+  private base = 0;
+  private pos = 0;
+  private lines = 1;
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  /** The line of the byte at `offset`. */
+  lineAt(offset: number): number {
+    while (this.pos < offset && this.chunks.length > 0) {
+      const c = this.chunks[0] as Buffer;
+      const stop = Math.min(offset, this.base + c.length);
+      for (let i = this.pos - this.base; i < stop - this.base; i++) if (c[i] === 0x0a) this.lines++;
+      this.pos = stop;
+      if (stop === this.base + c.length) {
+        this.chunks.shift();
+        this.base += c.length;
+      }
+    }
+    return this.lines;
+  }
+
+  /** The first offset at or after `offset` that is not a line break (a malformed row starts there). */
+  skipBreaks(offset: number): number {
+    let o = offset;
+    let base = this.base;
+    for (const c of this.chunks) {
+      for (let i = Math.max(0, o - base); i < c.length; i++, o++) if (c[i] !== 0x0a && c[i] !== 0x0d) return o;
+      base += c.length;
+    }
+    return o;
+  }
+}
+
 async function* readCsv(source: AsyncIterable<Buffer | string>, file: string): AsyncGenerator<RowEvent> {
-  const parser = parseCsv({ bom: true, info: true, raw: true, relax_column_count: true, skip_records_with_error: true, skip_empty_lines: true });
-  const skipped: RowEvent[] = [];
-  parser.on('skip', (err: Error & { lines?: number }) => {
-    skipped.push({ kind: 'bad', at: err.lines ?? 0, problem: err.message.replace(/ at line \d+/, '') });
+  const parser = parseCsv({ bom: true, info: true, relax_column_count: true, skip_records_with_error: true, skip_empty_lines: true });
+  const counter = new LineCounter();
+  type Ev = { rec: string[]; at: number } | { bad: string; at: number };
+  const queue: Ev[] = [];
+  let done = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  parser.on('data', (r: { record: string[]; info: { bytes: number } }) => {
+    let inner = 0;
+    for (const f of r.record) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) inner++;
+    queue.push({ rec: r.record, at: counter.lineAt(r.info.bytes - 1) - inner });
+    notify();
+  });
+  parser.on('skip', (err: Error & { bytes?: number }) => {
+    queue.push({ bad: err.message.replace(/ at line \d+/, ''), at: counter.lineAt(counter.skipBreaks(err.bytes ?? 0)) });
+    notify();
+  });
+  parser.on('end', () => {
+    done = true;
+    notify();
+  });
+  parser.on('error', (err) => {
+    failure = err;
+    notify();
   });
   const feed = (async () => {
     try {
       for await (const chunk of source) {
-        if (!parser.write(chunk)) await new Promise((r) => parser.once('drain', r));
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+        counter.push(buf);
+        parser.write(buf);
+        // Bounded memory: let the reader catch up.
+        while (queue.length > 10_000 && failure === undefined) await new Promise<void>((r) => setImmediate(r));
       }
       parser.end();
     } catch (err) {
-      parser.destroy(err as Error);
+      failure = err;
+      notify();
     }
   })();
   let header: string[] | undefined;
-  try {
-    for await (const rec of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
-      while (skipped.length > 0) yield skipped.shift() as RowEvent;
-      const newlines = (rec.raw.match(/\n/g)?.length ?? 0) - (rec.raw.endsWith('\n') ? 1 : 0);
-      const at = rec.info.lines - newlines;
-      if (header === undefined) {
-        header = rec.record.map((c) => c.trim());
-        const seen = new Set<string>();
-        for (const c of header) {
-          if (c === '') throw new StrataError('FEEDBACK_PARSE', `${file}: the header (line ${at}) has an empty column name`, { data: { file, line: at } });
-          if (seen.has(c)) throw new StrataError('FEEDBACK_PARSE', `${file}: the header (line ${at}) names the column "${c}" twice`, { data: { file, line: at } });
-          seen.add(c);
-        }
-        yield { kind: 'header', columns: header };
-        continue;
+  for (;;) {
+    if (queue.length === 0) {
+      if (failure !== undefined) {
+        if (failure instanceof StrataError) throw failure;
+        throw new StrataError('FEEDBACK_PARSE', `${file} cannot be read as CSV: ${(failure as Error).message}`, { data: { file }, cause: failure });
       }
-      if (rec.record.length !== header.length) {
-        yield { kind: 'bad', at, problem: `${rec.record.length} fields, the header has ${header.length}` };
-        continue;
-      }
-      const row: Record<string, unknown> = {};
-      header.forEach((c, i) => {
-        row[c] = rec.record[i];
-      });
-      yield { kind: 'row', at, row };
+      if (done) break;
+      await new Promise<void>((r) => (wake = r));
+      continue;
     }
-  } catch (err) {
-    if (err instanceof StrataError) throw err;
-    throw new StrataError('FEEDBACK_PARSE', `${file} cannot be read as CSV: ${(err as Error).message}`, { data: { file }, cause: err });
+    const ev = queue.shift() as Ev;
+    if ('bad' in ev) {
+      yield { kind: 'bad', at: ev.at, problem: ev.bad };
+      continue;
+    }
+    if (header === undefined) {
+      header = ev.rec.map((c) => c.trim());
+      const seen = new Set<string>();
+      for (const c of header) {
+        if (c === '') throw new StrataError('FEEDBACK_PARSE', `${file}: the header (line ${ev.at}) has an empty column name`, { data: { file, line: ev.at } });
+        if (seen.has(c)) throw new StrataError('FEEDBACK_PARSE', `${file}: the header (line ${ev.at}) names the column "${c}" twice`, { data: { file, line: ev.at } });
+        seen.add(c);
+      }
+      yield { kind: 'header', columns: header };
+      continue;
+    }
+    if (ev.rec.length !== header.length) {
+      yield { kind: 'bad', at: ev.at, problem: `${ev.rec.length} fields, the header has ${header.length}` };
+      continue;
+    }
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < header.length; i++) row[header[i] as string] = ev.rec[i];
+    yield { kind: 'row', at: ev.at, row };
   }
   await feed;
-  while (skipped.length > 0) yield skipped.shift() as RowEvent;
   if (header === undefined) throw new StrataError('FEEDBACK_PARSE', `${file} is empty: a CSV file needs a header line`, { data: { file } });
 }
 

@@ -258,7 +258,13 @@ export async function importFeedback(options: ImportFeedbackOptions): Promise<Im
   const secret = await loadFeedbackSecret({ repo, create: true });
   const name = basename(file);
   const events = readRows(format, createReadStream(file, { highWaterMark: 1 << 20 }), name);
-  const mapperOptions = { map, personal: settings.personal, pseudonymise: (p: string) => pseudonymise(secret, p) };
+  const pseudonyms = new Map<string, string>(); // players write many items: one HMAC each
+  const pseudonymOf = (p: string): string => {
+    let v = pseudonyms.get(p);
+    if (v === undefined) pseudonyms.set(p, (v = pseudonymise(secret, p)));
+    return v;
+  };
+  const mapperOptions = { map, personal: settings.personal, pseudonymise: pseudonymOf };
   let mapper = format === 'csv' ? undefined : createRowMapper(mapperOptions);
   async function* mappedRows(): AsyncGenerator<{ at: number; mapped: MappedRow }> {
     for await (const ev of events) {

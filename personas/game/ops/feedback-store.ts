@@ -177,9 +177,26 @@ export async function loadFeedbackIndex(repo: Repository): Promise<FeedbackIndex
   return { ids, head: head.id, records: records.length };
 }
 
-/** Every stored item, the newest copy of each id, with the record it came from. */
+/**
+ * The namespace's records, oldest first, in the order of their chain (head, its parent, …: times may be
+ * equal), records off the chain (after a deleted record) first, by time.
+ */
+async function recordsOldestFirst(repo: Repository): Promise<RecordInfo[]> {
+  const all = await listRecords(repo, FEEDBACK_NAMESPACE);
+  const byId = new Map(all.map((r) => [r.id, r]));
+  const chain: RecordInfo[] = [];
+  for (let r = (await latestRecord(repo))?.id; r !== undefined && byId.has(r); ) {
+    const rec = byId.get(r) as RecordInfo;
+    byId.delete(r);
+    chain.push(rec);
+    r = rec.parents[0];
+  }
+  return [...[...byId.values()].reverse(), ...chain.reverse()];
+}
+
+/** Every stored item, the newest copy of each id. */
 export async function readAllItems(repo: Repository): Promise<FeedbackItem[]> {
-  const records = (await listRecords(repo, FEEDBACK_NAMESPACE)).reverse();
+  const records = await recordsOldestFirst(repo);
   const byId = new Map<string, FeedbackItem>();
   for (const record of records) {
     const data = await readFileOf(repo, record.id, ITEMS_FILE);

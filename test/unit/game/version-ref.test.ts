@@ -21,11 +21,12 @@ describe('resolveVersionRef', () => {
     writeFileSync(join(project, 'a.txt'), 'b\n');
     const v2 = (await engine.createSnapshot({ source: project })).id;
     await createMilestone({ repo, name: 'Beta-1', type: 'beta', revision: v1 });
-    await createTag({ repo, name: 'beta-1', revision: v2 });
-    await createTag({ repo, name: 'v2', revision: v2 });
+    await createTag({ repo, name: 'beta-1', version: v2 });
+    await createTag({ repo, name: 'v2', version: v1 });
 
     expect(await resolveVersionRef({ repo, ref: 'beta-1' })).toEqual({ id: v1, time: Date.UTC(2026, 5, 1, 12), ref: 'beta-1', via: 'milestone', milestone: 'Beta-1' });
-    expect(await resolveVersionRef({ repo, ref: 'v2' })).toMatchObject({ id: v2, via: 'revision' });
+    expect(await resolveVersionRef({ repo, ref: 'v2' })).toMatchObject({ id: v1, via: 'revision' });
+    expect(await resolveVersionRef({ repo, ref: 'tags/beta-1' })).toMatchObject({ id: v2, via: 'revision' });
     expect(await resolveVersionRef({ repo, ref: 'main' })).toMatchObject({ id: v2 });
     expect(await resolveVersionRef({ repo, ref: 'main~1' })).toMatchObject({ id: v1 });
     expect(await resolveVersionRef({ repo, ref: v1 })).toMatchObject({ id: v1 });
@@ -38,7 +39,7 @@ describe('resolveVersionRef', () => {
     await expect(resolveVersionRef({ repo, ref: tree })).rejects.toMatchObject({ code: 'UNKNOWN_REVISION', message: expect.stringContaining('tree') });
 
     const cache = new VersionRefCache(repo);
-    expect((await cache.lookup('v2'))?.id).toBe(v2);
+    expect((await cache.lookup('v2'))?.id).toBe(v1);
     expect(await cache.lookup('nope')).toBeUndefined();
   });
 });
