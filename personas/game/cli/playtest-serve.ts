@@ -13,6 +13,14 @@ export const playtestServeCommand = defineCommand({
       .option('idle-timeout', { type: 'number', describe: 'seconds without a request after which an open session is stored as interrupted (default 600)' }),
   schema: z.object({ port: z.number().int().min(0).max(65535).optional(), host: z.string().min(1).optional(), idleTimeout: z.number().positive().optional() }),
   run: async (args, ctx) => {
+    // The CLI root's handlers end the process at once on a signal; a server first finishes its work.
+    // Ours are installed before anything starts (a signal taken by a handler being replaced is lost).
+    let signalled: string | undefined;
+    let onSignal: (signal: string) => void = (signal) => (signalled ??= signal);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(signal);
+      process.on(signal, () => onSignal(signal));
+    }
     const repo = await ctx.openRepo();
     const { startPlaytestServer } = await import('../ops/playtest-server.js');
     const line = (value: Record<string, unknown>, text: string): void => (ctx.json ? ctx.printJson(value) : ctx.print(text));
@@ -30,10 +38,9 @@ export const playtestServeCommand = defineCommand({
       onWarning: (m) => ctx.warn(m),
     });
     line({ message_type: 'listening', url: server.url, host: server.host, port: server.port, recovered: server.recovered.length }, `listening on ${server.url} (POST /sessions, /sessions/<id>/events, /sessions/<id>/end); ${server.recovered.length} session(s) recovered`);
-    // The CLI root's handlers end the process at once on a signal; a server first finishes its work.
     await new Promise<void>((resolve) => {
       let stopping = false;
-      const stop = (signal: string): void => {
+      onSignal = (signal: string): void => {
         if (stopping) return;
         stopping = true;
         line({ message_type: 'stopping', signal, open: server.openSessions() }, `${signal}: finishing requests in flight, storing ${server.openSessions()} open session(s)`);
@@ -49,10 +56,7 @@ export const playtestServeCommand = defineCommand({
           },
         );
       };
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.removeAllListeners(signal);
-        process.on(signal, () => stop(signal));
-      }
+      if (signalled !== undefined) onSignal(signalled);
     });
   },
 });
