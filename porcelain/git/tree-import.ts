@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import git from 'isomorphic-git';
-import { chunkingFor, nameProblem, storeContent, type Repository, type TreeEntry } from '../../plumbing/index.js';
+import { Semaphore, chunkingFor, nameProblem, storeContent, type Repository, type TreeEntry } from '../../plumbing/index.js';
 import { parseGitTree } from './git-format.js';
 import { ATTRIBUTES_FILE, LFS_POINTER_MAX, hasLfsObject, parseLfsPointer, readLfsObject, stripAttributes } from './lfs.js';
 
@@ -23,8 +23,9 @@ export interface TreeImportReport {
 }
 
 export class TreeImporter {
-  private readonly trees = new Map<string, string>();
-  private readonly files = new Map<string, { id: string; size: number }>();
+  private readonly trees = new Map<string, Promise<string>>();
+  private readonly files = new Map<string, Promise<{ id: string; size: number }>>();
+  private readonly io = new Semaphore(8);
   private readonly chunking;
   /** isomorphic-git's cache (keeps pack indexes loaded between reads). */
   readonly cache = {};
@@ -46,36 +47,45 @@ export class TreeImporter {
     return this.convert(oid, '', time, true);
   }
 
-  private async convert(oid: string, prefix: string, time: number, root: boolean): Promise<string> {
+  private convert(oid: string, prefix: string, time: number, root: boolean): Promise<string> {
     const key = root ? `root:${oid}` : oid;
-    const cached = this.trees.get(key);
-    if (cached) return cached;
-    const entries: TreeEntry[] = [];
-    for (const e of parseGitTree(await this.read(oid))) {
-      const path = `${prefix}${e.name.toString('utf8')}`;
-      const problem = nameProblem(e.name);
-      if (problem) {
-        this.report.skipped.push({ path, reason: problem });
-        continue;
-      }
-      if (e.mode === '40000') {
-        entries.push({ name: e.name, type: 'directory', id: await this.convert(e.oid, `${path}/`, time, false), mode: 0o755, mtime: time });
-      } else if (e.mode === '160000') {
-        this.report.skipped.push({ path, reason: `a submodule (commit ${e.oid.slice(0, 12)}) has no content in this repository` });
-      } else if (e.mode === '120000') {
-        const f = await this.file(e.oid, path, false);
-        entries.push({ name: e.name, type: 'symlink', id: f.id, size: f.size, mtime: time });
-      } else {
+    let pending = this.trees.get(key);
+    if (!pending) {
+      pending = this.convertTree(oid, prefix, time, root);
+      this.trees.set(key, pending);
+      // A failure is not cached: the caller sees it, and a later call tries again.
+      pending.catch(() => this.trees.delete(key));
+    }
+    return pending;
+  }
+
+  private async convertTree(oid: string, prefix: string, time: number, root: boolean): Promise<string> {
+    const converted = await Promise.all(
+      parseGitTree(await this.read(oid)).map(async (e): Promise<TreeEntry | undefined> => {
+        const path = `${prefix}${e.name.toString('utf8')}`;
+        const problem = nameProblem(e.name);
+        if (problem) {
+          this.report.skipped.push({ path, reason: problem });
+          return undefined;
+        }
+        if (e.mode === '40000') return { name: e.name, type: 'directory', id: await this.convert(e.oid, `${path}/`, time, false), mode: 0o755, mtime: time };
+        if (e.mode === '160000') {
+          this.report.skipped.push({ path, reason: `a submodule (commit ${e.oid.slice(0, 12)}) has no content in this repository` });
+          return undefined;
+        }
+        if (e.mode === '120000') {
+          const f = await this.file(e.oid, path, false);
+          return { name: e.name, type: 'symlink', id: f.id, size: f.size, mtime: time };
+        }
         const exec = e.mode === '100755';
         const attrs = root && e.name.toString('latin1') === ATTRIBUTES_FILE;
         const f = attrs ? await this.attributes(e.oid) : await this.file(e.oid, path, true);
-        if (f) entries.push({ name: e.name, type: exec ? 'executable' : 'file', id: f.id, size: f.size, mode: exec ? 0o755 : 0o644, mtime: time });
-      }
-    }
+        return f ? { name: e.name, type: exec ? 'executable' : 'file', id: f.id, size: f.size, mode: exec ? 0o755 : 0o644, mtime: time } : undefined;
+      }),
+    );
+    const entries = converted.filter((e): e is TreeEntry => e !== undefined);
     entries.sort((a, b) => Buffer.compare(a.name, b.name));
-    const id = (await this.repo.objects.writeTree(entries)).id;
-    this.trees.set(key, id);
-    return id;
+    return (await this.repo.objects.writeTree(entries)).id;
   }
 
   /** The root `.gitattributes` without the bridge's LFS section (undefined: nothing else was in it). */
@@ -91,10 +101,18 @@ export class TreeImporter {
     return { id: stored.id, size: stored.size };
   }
 
-  private async file(oid: string, path: string, lfs: boolean): Promise<{ id: string; size: number }> {
+  private file(oid: string, path: string, lfs: boolean): Promise<{ id: string; size: number }> {
     const key = `${lfs ? 'lfs' : 'raw'}:${oid}`;
-    const cached = this.files.get(key);
-    if (cached) return cached;
+    let pending = this.files.get(key);
+    if (!pending) {
+      pending = this.io.run(() => this.storeFile(oid, path, lfs));
+      this.files.set(key, pending);
+      pending.catch(() => this.files.delete(key));
+    }
+    return pending;
+  }
+
+  private async storeFile(oid: string, path: string, lfs: boolean): Promise<{ id: string; size: number }> {
     const data = await this.read(oid);
     const name = path.slice(path.lastIndexOf('/') + 1);
     let out: { id: string; size: number } | undefined;
@@ -108,7 +126,6 @@ export class TreeImporter {
       }
     }
     out ??= await this.store(data, name);
-    this.files.set(key, out);
     return out;
   }
 }
