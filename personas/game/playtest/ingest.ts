@@ -48,6 +48,9 @@ class EventHeap {
   get size(): number {
     return this.items.length;
   }
+  peek(): { e: PlaytestEvent; n: number } | undefined {
+    return this.items[0];
+  }
   private less(a: { e: PlaytestEvent; n: number }, b: { e: PlaytestEvent; n: number }): boolean {
     return a.e.t < b.e.t || (a.e.t === b.e.t && a.n < b.n);
   }
@@ -89,6 +92,8 @@ export class SessionIngest {
   readonly summary: SessionSummary = { events: 0, startT: null, endT: null, durationMs: 0, types: {}, bounds: null, outOfOrder: 0, late: 0, sorted: true, problemCount: 0, problems: [] };
   private readonly window: number;
   private readonly heap = new EventHeap();
+  private queue: { e: PlaytestEvent; n: number }[] = [];
+  private head = 0;
   private arrivals = 0;
   /** Newest time that has arrived, and newest written. */
   private maxSeen = -Infinity;
@@ -134,15 +139,40 @@ export class SessionIngest {
       out.push(serializeEvent(e));
       return;
     }
-    if (e.t < this.maxSeen) this.summary.outOfOrder++;
-    else this.maxSeen = e.t;
-    this.heap.push(e, this.arrivals++);
-    while (this.heap.size > this.window) this.emit(this.heap.pop()!, out);
+    // In-order events queue in arrival order (no sorting work); the rare out-of-order one goes to the heap.
+    if (e.t < this.maxSeen) {
+      this.summary.outOfOrder++;
+      this.heap.push(e, this.arrivals++);
+    } else {
+      this.maxSeen = e.t;
+      this.queue.push({ e, n: this.arrivals++ });
+    }
+    while (this.buffered() > this.window) this.emit(this.next()!, out);
+  }
+
+  private buffered(): number {
+    return this.queue.length - this.head + this.heap.size;
+  }
+
+  /** The earliest buffered event: the queue's front or the heap's top (ties by arrival). */
+  private next(): PlaytestEvent | undefined {
+    const q = this.queue[this.head];
+    const h = this.heap.peek();
+    if (q === undefined) return this.heap.pop();
+    if (h !== undefined && (h.e.t < q.e.t || (h.e.t === q.e.t && h.n < q.n))) return this.heap.pop();
+    this.head++;
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return q.e;
   }
 
   /** Writes out what the window still holds. */
   flush(out: string[]): void {
-    for (let e = this.heap.pop(); e !== undefined; e = this.heap.pop()) this.emit(e, out);
+    for (let e = this.next(); e !== undefined; e = this.next()) this.emit(e, out);
+    this.queue = [];
+    this.head = 0;
   }
 
   private emit(e: PlaytestEvent, out: string[]): void {

@@ -1,4 +1,5 @@
 /** The playtest core: event normalisation, line reading, the reorder window, histograms, the tests' p-values, analysis, heatmaps. */
+import fc from 'fast-check';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -97,6 +98,26 @@ describe('SessionIngest', () => {
     expect(s.late).toBe(1);
     expect(s.sorted).toBe(false);
     expect([s.startT, s.endT, s.durationMs]).toEqual([1, 30, 29]);
+  });
+});
+
+describe('SessionIngest ordering (property)', () => {
+  it('keeps every event; within the window the output is sorted and stable; beyond it late events are flagged', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 200 }), fc.integer({ min: 1, max: 64 }), (times, window) => {
+        const ingest = new SessionIngest({ reorderWindow: window });
+        const out: string[] = [];
+        times.forEach((t, i) => ingest.addEvent({ t, type: 'e', data: { i } }, i + 1, out));
+        ingest.flush(out);
+        const got = out.map((l) => JSON.parse(l) as { t: number; data: { i: number } });
+        expect(got.map((e) => e.data.i).sort((a, b) => a - b)).toEqual(times.map((_, i) => i));
+        const sorted = got.every((e, k) => k === 0 || got[k - 1]!.t < e.t || (got[k - 1]!.t === e.t && got[k - 1]!.data.i < e.data.i));
+        expect(ingest.summary.sorted).toBe(ingest.summary.late === 0);
+        if (ingest.summary.late === 0) expect(sorted).toBe(true);
+        if (window >= times.length) expect(ingest.summary.late).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
