@@ -111,11 +111,13 @@ async function versionsToExport(repo: Repository, tip: string, isDone: (id: stri
   const stack: Array<{ v: VersionRecord; next: number }> = [];
   const done = new Set<string>();
   const enter = async (id: string): Promise<void> => {
-    if (state.has(id) || excluded.has(id) || done.has(id)) return;
+    if (state.has(id) || done.has(id)) return;
+    // Exported before (even when --since leaves it out): a boundary whose commit the new ones name as parent.
     if (await isDone(id)) {
       done.add(id);
       return;
     }
+    if (excluded.has(id)) return;
     state.set(id, 'open');
     stack.push({ v: await loadVersion(repo, id), next: 0 });
   };

@@ -266,6 +266,12 @@ describe.skipIf(!hasGit)('git export (real git)', () => {
     const forced = await gitExport({ ...same, force: true });
     expect(forced.tags.find((t) => t.ref === 'refs/tags/release')?.status).toBe('moved');
     expect(runGit(bare, ['rev-parse', 'release']).stdout.trim()).toBe(r.commits[1]?.commit);
+    // --since a version exported before: the new commit still has its parent.
+    writeFileSync(join(project, 'a.txt'), '4\n');
+    const v4 = await snapshot({ repo, source: project, name: 'four' });
+    const fourth = await gitExport({ ...same, since: v3.id });
+    expect(fourth.commits.map((c) => c.version)).toEqual([v4.id]);
+    expect(runGit(bare, ['rev-parse', `${fourth.head}^`]).stdout.trim()).toBe(r.commits[1]?.commit);
     await expect(gitExport({ repo, gitDir: bare, identity: { name: 'A <b>', email: 'x' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
