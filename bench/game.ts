@@ -18,6 +18,8 @@
  * - playtest-analyze, playtest-load: see bench/lib/game-playtest.ts (analyze of a 1,000,000-event
  *   session, target under 10 s; the playtest server under 20 clients × 250 events/s for 60 s, target
  *   none lost).
+ * - feedback-import: see bench/lib/game-feedback.ts (import of 100,000 CSV feedback rows linked through a
+ *   build map, target under 10 s; the re-import and a report timed too).
  * `--quick`: 100 versions (10 changes); smaller playtest load; the targets then read n/a.
  *
  * What is timed, and how: the built CLI (`node dist/bin/strata.js --repo <project>/.strata …`) as a
@@ -31,6 +33,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { log, megabytes, STRATA_BIN } from './lib/context.js';
+import { addFeedbackMetrics, feedbackImport, feedbackTargets, FEEDBACK_CASES, type FeedbackBenchContext } from './lib/game-feedback.js';
 import { buildHistoryProject, type HistoryProject } from './lib/game-history-project.js';
 import { addPlaytestMetrics, playtestAnalyze, playtestLoad, playtestTargets, PLAYTEST_CASES, type PlaytestBenchContext } from './lib/game-playtest.js';
 import { renderTargets, type TargetRow } from './lib/porcelain-report.js';
@@ -38,7 +41,7 @@ import { fastest, ProcessRunner, type RunResult } from './lib/proc.js';
 import { Report, renderGrid, renderJson } from './lib/report.js';
 import { cleanupOnExit, noteLoad, parseOrExit, renderNotes, runCases, runContext } from './lib/session.js';
 
-const GAME_CASES = ['platforms-history', ...PLAYTEST_CASES] as const;
+const GAME_CASES = ['platforms-history', ...PLAYTEST_CASES, ...FEEDBACK_CASES] as const;
 type GameCase = (typeof GAME_CASES)[number];
 
 interface GameOptions {
@@ -115,6 +118,7 @@ interface GameContext {
   /** Changes the history reported, and the versions it walked and evaluated (last run). */
   found?: { changes: number; versions: number; evaluated: number };
   planted?: number;
+  feedback?: FeedbackBenchContext['feedback'];
   playtest?: PlaytestBenchContext['playtest'];
 }
 
@@ -182,7 +186,7 @@ async function platformsHistory(ctx: GameContext): Promise<void> {
   });
 }
 
-const CASE_RUNNERS: Record<GameCase, (ctx: GameContext) => Promise<void>> = { 'platforms-history': platformsHistory, 'playtest-analyze': playtestAnalyze, 'playtest-load': playtestLoad };
+const CASE_RUNNERS: Record<GameCase, (ctx: GameContext) => Promise<void>> = { 'platforms-history': platformsHistory, 'playtest-analyze': playtestAnalyze, 'playtest-load': playtestLoad, 'feedback-import': feedbackImport };
 
 const fixed = (value: number | null | undefined, digits: number): string => (value === null || value === undefined || !Number.isFinite(value) ? '' : value.toFixed(digits));
 
@@ -203,7 +207,7 @@ function evaluateTargets(ctx: GameContext): TargetRow[] {
   else if (!r?.run) why = `strata: ${r?.error ?? 'no result'}`;
   else if (ctx.options.quick) why = '--quick: targets apply to a full run';
   const row: TargetRow = { key: 'history_1000_s', label: `history of a key across ${FULL_SIZES.versions.toLocaleString('en-US')} versions, wall`, value: r?.run?.seconds ?? null, unit: 's', digits: 3, target: { comparison: 'below', limit: HISTORY_LIMIT_S } };
-  return [why === undefined ? row : { ...row, notApplicable: why }, ...playtestTargets(ctx)];
+  return [why === undefined ? row : { ...row, notApplicable: why }, ...playtestTargets(ctx), ...feedbackTargets(ctx)];
 }
 
 function addMetrics(report: Report, ctx: GameContext, targets: TargetRow[]): void {
@@ -220,6 +224,7 @@ function addMetrics(report: Report, ctx: GameContext, targets: TargetRow[]): voi
     add('evaluated', 'versions evaluated', ctx.found.evaluated, '', 0);
   }
   addPlaytestMetrics(report, ctx);
+  addFeedbackMetrics(report, ctx);
   if (ctx.buildSeconds !== undefined) report.forCase('platforms-history')('build_s', 'history built through the library', ctx.buildSeconds, 's', 2);
   const add = report.forCase('targets');
   for (const t of targets) add(t.key, t.label, t.value, t.unit, t.digits, t.notApplicable === undefined ? t.target : undefined);
