@@ -14,7 +14,8 @@
  *   `core.autocrlf false`, gc and maintenance off, loose objects; `.strata` is excluded.
  * - strata: the same states are snapshotted through the porcelain library (untimed setup), then
  *   `strata git export <new bare repository> --json` runs once (the built CLI, start-up included): all
- *   the versions as commits. A second export after one more version is timed as the incremental case.
+ *   the versions as commits. A second export after one more version is timed as the incremental case,
+ *   and, with no target, `strata git import` of git's own history of the states into a new repository.
  * - Checked after each export: git fsck, the number of commits, and the exported tip's tree id equal to
  *   the tree id of git's own last commit (same files, same modes, so the very same git tree).
  * Target (issue 8): the export takes less than 3x git's total. Output: a table, the target with
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let gitTotal: RunResult[] = [];
   let exportRun: RunResult | null = null;
+  let importSeconds: number | null = null;
 
   try {
     const work = join(workDir, 'work');
@@ -198,6 +200,20 @@ async function main(): Promise<void> {
     const incOut = JSON.parse(inc.stdout.toString('utf8')) as { commits: unknown[] };
     if (incOut.commits.length !== 1) throw new Error(`the incremental export wrote ${incOut.commits.length} commits, not 1`);
     rows.push({ label: 'strata git export, 1 new version', seconds: inc.seconds, cpuSeconds: inc.cpuSeconds, peakRssBytes: inc.peakRssBytes, detail: 'incremental' });
+
+    // The other way (no target): git's own history of the states (the last one committed too, untimed),
+    // imported into a new strata repository.
+    git(work, ['add', '-A']);
+    git(work, ['commit', '--quiet', '-m', 'one more']);
+    const other = join(workDir, 'imported');
+    mkdirSync(other);
+    await initRepository({ dir: other });
+    spawnSync('sync');
+    const imp = await runner.run(process.execPath, [STRATA_BIN, '--repo', join(other, '.strata'), 'git', 'import', work, '--json'], { captureStdout: true });
+    const impOut = JSON.parse(imp.stdout.toString('utf8')) as { versions: unknown[] };
+    if (impOut.versions.length !== sizes.states + 1) throw new Error(`the import made ${impOut.versions.length} versions, not ${sizes.states + 1}`);
+    rows.push({ label: `strata git import, ${sizes.states + 1} commits made by git`, seconds: imp.seconds, cpuSeconds: imp.cpuSeconds, peakRssBytes: imp.peakRssBytes, detail: 'no target' });
+    importSeconds = imp.seconds;
   } catch (err) {
     failures++;
     const message = err instanceof Error ? err.message : String(err);
@@ -221,6 +237,7 @@ async function main(): Promise<void> {
   const add = report.forCase('git-export');
   add('git_add_commit_s', 'git add -A && git commit over all states', gitSeconds, 's', 3);
   add('strata_export_s', 'strata git export of all versions', exportRun?.seconds ?? null, 's', 3);
+  add('strata_import_s', 'strata git import of git\'s own history of the states', importSeconds, 's', 3);
   add('strata_export_peak_rss_mb', 'strata git export: peak RSS', megabytes(exportRun?.peakRssBytes ?? null), 'MB', 0);
   const t = targets[0] as TargetRow;
   report.forCase('targets')(t.key, t.label, t.value, t.unit, t.digits, t.notApplicable === undefined ? t.target : undefined);

@@ -31,6 +31,8 @@ describe.skipIf(!hasGit)('npm run bench:git', () => {
     expect(json.targets).toEqual({});
     expect(r.stdout).toMatch(/strata git export, 10 versions\s+[\d.]+\s.*tip tree = git's/);
     expect(r.stdout).toMatch(/strata git export, 1 new version\s+[\d.]+/);
+    expect(r.stdout).toMatch(/strata git import, 11 commits made by git\s+[\d.]+/);
+    expect(json.metrics['git-export.strata_import_s']).toBeGreaterThan(0);
     expect(r.stdout).toContain('n/a (--quick: targets apply to a full run)');
     const temp = /temp folder (\S+);/.exec(r.stderr)?.[1];
     expect(temp).toBeDefined();
