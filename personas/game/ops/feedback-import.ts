@@ -163,12 +163,15 @@ async function ingest(options: {
   file: string;
   kind: 'import' | 'add';
   fileFormat?: FeedbackFormat;
-}): Promise<{ result: Omit<ImportFeedbackResult, 'format' | 'file'>; items: FeedbackItem[] }> {
+}): Promise<{ result: Omit<ImportFeedbackResult, 'format' | 'file'>; first?: FeedbackItem }> {
   const { repo } = options;
   const index = await loadFeedbackIndex(repo);
   const linker = new Linker(repo, options.settings, options.branch);
   const seen = new Set<string>();
-  const items: FeedbackItem[] = [];
+  const items: string[] = [];
+  const ids: Array<[string, boolean]> = [];
+  const perVersion = new Map<string, number>();
+  let first: FeedbackItem | undefined;
   const malformed: FeedbackProblem[] = [];
   const unlinked: UnlinkedItem[] = [];
   const links: Record<LinkKind, number> = { version: 0, 'build-map': 0, build: 0, time: 0, none: 0 };
@@ -208,24 +211,27 @@ async function ingest(options: {
       unlinkedCount++;
       if (unlinked.length < PROBLEMS_LISTED) unlinked.push({ at, id, reason: l.reason ?? 'not linked' });
     }
-    items.push({ id, ...d, ...(l.version === undefined ? {} : { version: l.version }), link: l.link, source: { file: options.file, at } });
+    const item: FeedbackItem = { id, ...d, ...(l.version === undefined ? {} : { version: l.version }), link: l.link, source: { file: options.file, at } };
+    first ??= item;
+    items.push(JSON.stringify(item));
+    ids.push([id, l.version !== undefined]);
+    if (l.version !== undefined) perVersion.set(l.version, (perVersion.get(l.version) ?? 0) + 1);
   }
   let record: string | undefined;
   if (items.length > 0) {
     const r = await writeFeedbackRecord({
       repo,
       items,
+      ids,
       index,
       secret: options.secret,
       doc: { kind: options.kind, file: options.file, ...(options.fileFormat === undefined ? {} : { fileFormat: options.fileFormat }), rows, added: items.length - relinked, relinked, present, malformed, unlinked },
     });
     record = r.id;
   }
-  const perVersion = new Map<string, number>();
-  for (const item of items) if (item.version !== undefined) perVersion.set(item.version, (perVersion.get(item.version) ?? 0) + 1);
   const versions = [...perVersion].map(([version, n]) => ({ version, time: linker.times.get(version) ?? 0, items: n })).sort((a, b) => b.time - a.time || (a.version < b.version ? -1 : 1));
   return {
-    items,
+    ...(first === undefined ? {} : { first }),
     result: {
       ...(record === undefined ? {} : { record }),
       rows,
@@ -328,9 +334,9 @@ export async function addFeedback(options: AddFeedbackOptions): Promise<AddFeedb
   async function* one(): AsyncGenerator<{ at: number; mapped: MappedRow }> {
     yield { at: 1, mapped };
   }
-  const { result, items } = await ingest({ repo, secret, settings, branch: options.branch, rows: one(), file: '(add)', kind: 'add' });
+  const { result, first } = await ingest({ repo, secret, settings, branch: options.branch, rows: one(), file: '(add)', kind: 'add' });
   const id = itemId(mapped.draft);
-  const item = items[0] ?? { id, ...mapped.draft, link: 'none' as const, source: { file: '(add)', at: 1 } };
+  const item = first ?? { id, ...mapped.draft, link: 'none' as const, source: { file: '(add)', at: 1 } };
   return {
     item,
     added: result.added > 0 || result.relinked > 0,

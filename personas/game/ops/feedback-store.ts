@@ -220,7 +220,10 @@ export async function readAllItems(repo: Repository): Promise<FeedbackItem[]> {
 export interface WriteFeedbackOptions {
   repo: Repository;
   doc: Omit<ImportDoc, 'format' | 'base' | 'records' | 'indexed' | 'keyCheck' | 'time'>;
-  items: FeedbackItem[];
+  /** The items, each as its JSON text (one line, no newline): a large import keeps strings, not objects. */
+  items: string[];
+  /** Each item's id and whether it is linked, in the same order. */
+  ids: Array<[string, boolean]>;
   index: FeedbackIndex;
   secret: Buffer;
 }
@@ -229,7 +232,7 @@ export interface WriteFeedbackOptions {
 export async function writeFeedbackRecord(options: WriteFeedbackOptions): Promise<RecordInfo> {
   const { repo, items, index } = options;
   const ids = new Map(index.ids);
-  for (const item of items) ids.set(item.id, item.version !== undefined);
+  for (const [id, linked] of options.ids) ids.set(id, linked);
   const doc: ImportDoc = {
     format: 1,
     ...options.doc,
@@ -242,13 +245,13 @@ export async function writeFeedbackRecord(options: WriteFeedbackOptions): Promis
   // The old index's lines first, unchanged, so that its chunks are shared with the last record's.
   const lines: string[] = [];
   for (const [id, linked] of index.ids) lines.push(`${id} ${linked ? 1 : 0}\n`);
-  for (const item of items) if (index.ids.get(item.id) !== (item.version !== undefined) || !index.ids.has(item.id)) lines.push(`${item.id} ${item.version !== undefined ? 1 : 0}\n`);
+  for (const [id, linked] of options.ids) lines.push(`${id} ${linked ? 1 : 0}\n`);
   return writeRecord({
     repo,
     namespace: FEEDBACK_NAMESPACE,
     files: [
       { path: IMPORT_FILE, data: Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8') },
-      { path: ITEMS_FILE, data: Buffer.from(items.map((i) => `${JSON.stringify(i)}\n`).join(''), 'utf8') },
+      { path: ITEMS_FILE, data: Buffer.from(items.length === 0 ? '' : `${items.join('\n')}\n`, 'utf8') },
       { path: INDEX_FILE, data: Buffer.from(lines.join(''), 'utf8') },
     ],
     name: options.doc.kind === 'add' ? 'feedback item' : `feedback ${options.doc.file ?? ''}`.trim(),
