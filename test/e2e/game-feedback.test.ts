@@ -118,7 +118,7 @@ describe('strata game feedback', () => {
     expect(count(['--player', 'player-1'])).toBe(7);
     const list = ok(['game', 'feedback', 'list', '--category', 'crash', '--limit', '3'], { cwd: project });
     expect(list.split('\n')[0]).toMatch(/^time\s+id\s+version\s+platform\s+rating\s+categories\s+sentiment\s+text$/);
-    expect(list).toContain('(beta-1)');
+    expect(list).toMatch(/[0-9a-f]{12} rc1 /);
     expect(list).toContain('3 of 11 items');
     const full = ok(['game', 'feedback', 'query', '--text', 'drift'], { cwd: project });
     expect(full).toContain('version:   unlinked');

@@ -86,6 +86,10 @@ function table(head: string[], rows: string[][]): string {
   return [line(head), ...rows.map(line)].join('\n');
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
@@ -116,7 +120,7 @@ export const feedbackImportCommand = defineCommand({
     const lines = [`imported ${r.file} (${r.format}): ${r.rows} rows, ${r.added} new, ${r.present} already present${r.relinked > 0 ? `, ${r.relinked} linked now` : ''}${r.duplicates > 0 ? `, ${r.duplicates} repeated in the file` : ''}, ${r.malformedCount} malformed`];
     const l = r.links;
     if (r.added + r.relinked > 0) lines.push(`linked: ${l.version} by version, ${l['build-map']} by build map, ${l.build} by build name, ${l.time} by time; ${l.none} unlinked`);
-    for (const v of r.versions.slice(0, 10)) lines.push(`  ${shortId(v.version)}  ${day(v.time)}  ${v.items} items`);
+    for (const v of r.versions.slice(0, 10)) lines.push(`  ${shortId(v.version)}${v.ref === undefined ? '' : ` (${v.ref})`}  ${day(v.time)}  ${plural(v.items, 'item')}`);
     if (r.versions.length > 10) lines.push(`  … and ${r.versions.length - 10} more versions`);
     if (r.malformedCount > 0) {
       lines.push(`malformed rows (skipped):`);
@@ -188,7 +192,7 @@ function itemRow(it: QueriedItem): string[] {
   return [
     day(it.time),
     it.id.slice(0, 8),
-    it.version === undefined ? 'unlinked' : `${shortId(it.version)}${it.milestone === undefined ? '' : ` (${it.milestone})`}`,
+    it.version === undefined ? 'unlinked' : `${shortId(it.version)}${it.versionLabel === undefined ? '' : ` ${it.versionLabel}`}`,
     it.platform ?? '-',
     it.rating === undefined ? '-' : String(it.rating),
     it.categories.join(',') || '-',
@@ -206,13 +210,13 @@ async function runQuery(args: z.infer<typeof FilterArgs> & { limit?: number | un
   if (r.total === 0) return ctx.print('no feedback items match');
   if (!full) {
     const out = table(['time', 'id', 'version', 'platform', 'rating', 'categories', 'sentiment', 'text'], r.items.map(itemRow));
-    return ctx.print(`${out}\n${r.items.length < r.total ? `${r.items.length} of ${r.total} items (newest first; --limit for more)` : `${r.total} items`}`);
+    return ctx.print(`${out}\n${r.items.length < r.total ? `${r.items.length} of ${plural(r.total, 'item')} (newest first; --limit for more)` : plural(r.total, 'item')}`);
   }
   const blocks = r.items.map((it) => {
     const lines = [
       `item ${it.id}`,
       `  time:      ${day(it.time)}`,
-      `  version:   ${it.version === undefined ? 'unlinked' : `${it.version} (by ${it.link}${it.milestone === undefined ? '' : `, milestone ${it.milestone}`})`}`,
+      `  version:   ${it.version === undefined ? 'unlinked' : `${it.version} (${it.versionLabel === undefined ? '' : `${it.versionLabel}, `}linked by ${it.link}${it.milestone === undefined ? '' : `; in milestone ${it.milestone}`})`}`,
     ];
     if (it.build !== undefined) lines.push(`  build:     ${it.build}`);
     if (it.platform !== undefined) lines.push(`  platform:  ${it.platform}`);
@@ -224,7 +228,7 @@ async function runQuery(args: z.infer<typeof FilterArgs> & { limit?: number | un
     for (const t of it.text.split('\n')) lines.push(`    ${t}`);
     return lines.join('\n');
   });
-  ctx.print(`${blocks.join('\n\n')}\n\n${r.items.length < r.total ? `${r.items.length} of ${r.total} items` : `${r.total} items`}`);
+  ctx.print(`${blocks.join('\n\n')}\n\n${r.items.length < r.total ? `${r.items.length} of ${plural(r.total, 'item')}` : plural(r.total, 'item')}`);
 }
 
 const QueryArgs = FilterArgs.extend({ limit: z.number().int().min(0).optional() });
@@ -312,7 +316,7 @@ export const feedbackReportCommand = defineCommand({
         lines.push(`  ${x.category} after ${g.label}: ${pct(x.after.share)} of ${x.after.n} (was ${pct(x.before.share)} of ${x.before.n} at ${g.previous?.label ?? '?'}), p = ${pValue(x.p)}`);
       }
     }
-    if (r.ungrouped > 0) lines.push(`${r.ungrouped} items without a ${args.by} are not in the table`);
+    if (r.ungrouped > 0) lines.push(`${plural(r.ungrouped, 'item')} without a ${args.by} ${r.ungrouped === 1 ? 'is' : 'are'} not in the table`);
     ctx.print(lines.join('\n'));
   },
 });
@@ -333,12 +337,12 @@ export const feedbackCorrelateCommand = defineCommand({
     const lines = [`${r.category} rose significantly after ${r.versions.length} version${r.versions.length === 1 ? '' : 's'} (alpha ${r.alpha}):`];
     for (const v of r.versions) {
       lines.push(`${shortId(v.version)} ${v.label}: ${pct(v.rise.after.share)} of ${v.rise.after.n} items, was ${pct(v.rise.before.share)} of ${v.rise.before.n} at ${v.previous.label}; p = ${pValue(v.rise.p)}`);
-      lines.push(`  changed since ${v.previous.label}: ${v.files.length} files${v.groups.length === 0 ? '' : ` (${v.groups.map((g) => `${g.group} ${g.files}`).join(', ')})`}`);
+      lines.push(`  changed since ${v.previous.label}: ${plural(v.files.length, 'file')}${v.groups.length === 0 ? '' : ` (${v.groups.map((g) => `${g.group} ${g.files}`).join(', ')})`}`);
       for (const f of v.files.slice(0, limit)) lines.push(`    ${f.change.padEnd(8)} ${f.group.padEnd(8)} ${f.oldPath === undefined ? f.path : `${f.oldPath} -> ${f.path}`}`);
       if (v.files.length > limit) lines.push(`    … and ${v.files.length - limit} more`);
     }
     lines.push('', 'asset types, ranked (versions where they changed, files):');
-    for (const g of r.assetGroups) lines.push(`  ${g.group.padEnd(8)} ${g.versions} version${g.versions === 1 ? '' : 's'}, ${g.files} files`);
+    for (const g of r.assetGroups) lines.push(`  ${g.group.padEnd(8)} ${plural(g.versions, 'version')}, ${plural(g.files, 'file')}`);
     const top = r.files.slice(0, limit);
     lines.push('', 'files, ranked (versions where they changed):');
     for (const f of top) lines.push(`  ${String(f.versions).padStart(3)}  ${f.path}  (${f.changes.join('; ')})`);

@@ -56,7 +56,7 @@ export interface ImportFeedbackResult {
   /** New or relinked items by how they were linked. */
   links: Record<LinkKind, number>;
   /** Versions the new items were linked to, with their item counts, newest first. */
-  versions: Array<{ version: string; time: number; items: number }>;
+  versions: Array<{ version: string; time: number; items: number; ref?: string }>;
   /** The settings file used (absent: the shipped defaults). */
   settings?: string;
 }
@@ -78,6 +78,8 @@ class Linker {
   private readonly refs: VersionRefCache;
   private history: Promise<Array<{ id: string; time: number }> | string> | undefined;
   readonly times = new Map<string, number>();
+  /** The first reference each version was reached through (a milestone, tag or build map target). */
+  readonly firstRef = new Map<string, string>();
 
   constructor(
     private readonly repo: Repository,
@@ -90,7 +92,7 @@ class Linker {
   async link(d: FeedbackDraft): Promise<{ version?: string; link: LinkKind; reason?: string }> {
     if (d.versionRef !== undefined) {
       const v = await this.refs.lookup(d.versionRef);
-      if (v) return this.found(v.id, v.time, 'version');
+      if (v) return this.found(v.id, v.time, 'version', d.versionRef);
       return { link: 'none', reason: `version "${d.versionRef}" names no stored version, tag, branch or milestone` };
     }
     if (d.build !== undefined) {
@@ -103,10 +105,10 @@ class Linker {
             data: { build: d.build, ref: mapped, ...(this.settings.source === undefined ? {} : { file: this.settings.source }) },
           });
         }
-        return this.found(v.id, v.time, 'build-map');
+        return this.found(v.id, v.time, 'build-map', mapped);
       }
       const v = await this.refs.lookup(d.build);
-      if (v) return this.found(v.id, v.time, 'build');
+      if (v) return this.found(v.id, v.time, 'build', d.build);
       return { link: 'none', reason: `build "${d.build}" is not in the build map and names no version` };
     }
     if (d.time !== undefined) {
@@ -130,8 +132,9 @@ class Linker {
     return { link: 'none', reason: 'no version, build or time to link it by' };
   }
 
-  private found(id: string, time: number, link: LinkKind): { version: string; link: LinkKind } {
+  private found(id: string, time: number, link: LinkKind, ref?: string): { version: string; link: LinkKind } {
     this.times.set(id, time);
+    if (ref !== undefined && !this.firstRef.has(id)) this.firstRef.set(id, ref);
     return { version: id, link };
   }
 
@@ -229,7 +232,7 @@ async function ingest(options: {
     });
     record = r.id;
   }
-  const versions = [...perVersion].map(([version, n]) => ({ version, time: linker.times.get(version) ?? 0, items: n })).sort((a, b) => b.time - a.time || (a.version < b.version ? -1 : 1));
+  const versions = [...perVersion].map(([version, n]) => ({ version, time: linker.times.get(version) ?? 0, items: n, ...(linker.firstRef.has(version) ? { ref: linker.firstRef.get(version) as string } : {}) })).sort((a, b) => b.time - a.time || (a.version < b.version ? -1 : 1));
   return {
     ...(first === undefined ? {} : { first }),
     result: {

@@ -54,8 +54,9 @@ export interface QueryFeedbackOptions {
 }
 
 export interface QueriedItem extends AnalysedItem {
-  /** The linked version's time and the milestone whose span holds it. */
+  /** The linked version's time, its name (the milestone naming it, else a tag) and the milestone whose span holds it. */
   versionTime?: number;
+  versionLabel?: string;
   milestone?: string;
 }
 
@@ -72,6 +73,7 @@ interface Loaded {
   milestones: MilestoneInfo[];
   times: Map<string, number | undefined>;
   rulesSource?: string;
+  labels: Map<string, string>;
 }
 
 async function load(repo: Repository, config: string | undefined): Promise<Loaded> {
@@ -89,13 +91,15 @@ async function load(repo: Repository, config: string | undefined): Promise<Loade
       times.set(it.version, undefined);
     }
   }
+  const labels = await versionLabels(repo, milestones);
   const items = raw.map((it): QueriedItem => {
     const a = analyseItem(it, settings.rules);
     const vt = it.version === undefined ? undefined : times.get(it.version);
     const m = vt === undefined ? undefined : milestoneAt(milestones, vt);
-    return { ...a, ...(vt === undefined ? {} : { versionTime: vt }), ...(m === undefined ? {} : { milestone: m.name }) };
+    const label = it.version === undefined ? undefined : labels.get(it.version);
+    return { ...a, ...(vt === undefined ? {} : { versionTime: vt }), ...(label === undefined ? {} : { versionLabel: label }), ...(m === undefined ? {} : { milestone: m.name }) };
   });
-  return { items, rules: settings.rules, milestones, times, ...(settings.source === undefined ? {} : { rulesSource: settings.source }) };
+  return { items, rules: settings.rules, milestones, times, labels, ...(settings.source === undefined ? {} : { rulesSource: settings.source }) };
 }
 
 /** The newest milestone at or before a version time (milestones sorted by version time). */
@@ -278,7 +282,7 @@ export async function feedbackReport(options: FeedbackReportOptions): Promise<Fe
   const categories = loaded.rules.map((r) => r.name);
   const groups = new Map<string, GroupInput>();
   let ungrouped = 0;
-  const labels = await versionLabels(repo, loaded.milestones);
+  const labels = loaded.labels;
   for (const it of selected) {
     if (it.version === undefined || it.versionTime === undefined || (by === 'milestone' && it.milestone === undefined)) {
       ungrouped++;
