@@ -85,13 +85,15 @@ export class TreeExporter {
 
   private async convert(tree: string, prefix: string, hint: ExportHint | undefined, root: boolean, utf8Path: boolean): Promise<Converted> {
     const { repo } = this.options;
+    // Under a folder whose name is not UTF-8 no file goes to LFS (.gitattributes could not name it), so the same tree converts differently there.
+    const key = utf8Path ? tree : `non-utf8:${tree}`;
     if (!root) {
-      const cached = this.trees.get(tree);
+      const cached = this.trees.get(key);
       if (cached) return cached;
       if (hint && hint.strata === tree) {
         const lfs = [...hint.lfs].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
         const out = { oid: hint.git, lfs };
-        this.trees.set(tree, out);
+        this.trees.set(key, out);
         return out;
       }
     }
@@ -147,7 +149,7 @@ export class TreeExporter {
     }
     const oid = gitEntries.length === 0 ? await this.options.writer.write('tree', Buffer.alloc(0)) : await this.options.writer.write('tree', encodeGitTree(gitEntries));
     const out = { oid, lfs };
-    if (!root) this.trees.set(tree, out);
+    if (!root) this.trees.set(key, out);
     return out;
   }
 

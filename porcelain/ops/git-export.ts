@@ -157,6 +157,17 @@ async function gitHas(g: GitRepository, oid: string): Promise<boolean> {
   }
 }
 
+/** The commit an object names: itself, or what an annotated tag (chain) points at. */
+async function peelToCommit(g: GitRepository, oid: string): Promise<string | undefined> {
+  let at = oid;
+  for (let depth = 0; depth < 10; depth++) {
+    const obj = await git.readObject({ fs, gitdir: g.gitdir, oid: at, format: 'parsed' }).catch(() => undefined);
+    if (obj?.type !== 'tag') return obj?.type === 'commit' ? at : undefined;
+    at = (obj.object as { object: string }).object;
+  }
+  return undefined;
+}
+
 /** A milestone's tag name: its version's name when that makes a valid, unused ref, else its short id. */
 function milestoneTagName(v: VersionRecord, used: Set<string>): string {
   const byName = `refs/tags/milestones/${v.name.trim().replace(/\s+/g, '-')}`;
@@ -232,27 +243,33 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
       options.onProgress?.({ versions: commits.length, total: todo.length, bytes });
     }
     const head = commitOf(tip) as string;
+    // Any version's commit, exported in this run or before (tags may name versions off this run's path).
+    const commitFor = async (id: string): Promise<string | undefined> => written.get(id)?.commit ?? ((await exportedBefore(id)) ? mapping.versionToCommit.get(id) : undefined);
 
     // Tags: strata tags, milestones and pins that name exported versions.
     const wanted: Array<{ ref: string; kind: GitExportTag['kind']; version: string; oid: string }> = [];
     for (const name of await repo.refs.list(REF_NAMESPACES.tags)) {
       const id = (await repo.refs.resolve(name))?.id;
-      const commit = id === undefined ? undefined : commitOf(id);
+      const commit = id === undefined ? undefined : await commitFor(id);
       if (id !== undefined && commit !== undefined) wanted.push({ ref: name, kind: 'tag', version: id, oid: commit });
     }
     const used = new Set<string>();
     const annotated = async (tagRef: string, kind: GitExportTag['kind'], v: VersionRecord, message: string): Promise<void> => {
-      const commit = commitOf(v.id) as string;
+      const commit = (await commitFor(v.id)) as string;
       const tagger = identityOf(v, identity).committer;
       const oid = await writer.write('tag', encodeGitTag({ object: commit, type: 'commit', tag: tagRef.slice('refs/tags/'.length), tagger, message }));
       wanted.push({ ref: tagRef, kind, version: v.id, oid });
     };
     for (const v of todo.filter((x) => x.milestone)) {
-      await annotated(milestoneTagName(v, used), 'milestone', v, commitMessage(v.name === '' ? `milestone ${v.id.slice(0, 12)}` : v.name, v.description));
+      // A name an earlier milestone already has in git goes to this one by its id instead.
+      let tagRef = milestoneTagName(v, used);
+      const current = await readGitRef(g, tagRef);
+      if (current !== undefined && (await peelToCommit(g, current)) !== commitOf(v.id)) tagRef = milestoneTagName({ ...v, name: '' }, used);
+      await annotated(tagRef, 'milestone', v, commitMessage(v.name === '' ? `milestone ${v.id.slice(0, 12)}` : v.name, v.description));
     }
     for (const name of await repo.refs.list(PINS_REF_PREFIX)) {
       const id = (await repo.refs.resolve(name))?.id;
-      if (id === undefined || commitOf(id) === undefined) continue;
+      if (id === undefined || (await commitFor(id)) === undefined) continue;
       const tagRef = `refs/tags/pins/${name.slice(PINS_REF_PREFIX.length)}`;
       if (!isValidRefName(tagRef)) continue;
       const v = await loadVersion(repo, id);

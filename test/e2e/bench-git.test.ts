@@ -28,6 +28,7 @@ describe.skipIf(!hasGit)('npm run bench:git', () => {
     expect(json.metrics['git-export.git_add_commit_s']).toBeGreaterThan(0);
     expect(json.metrics['git-export.strata_export_s']).toBeGreaterThan(0);
     expect(json.metrics['targets.export_vs_git_ratio']).toBeCloseTo((json.metrics['git-export.strata_export_s'] as number) / (json.metrics['git-export.git_add_commit_s'] as number), 4);
+    expect(json.metrics['git-export.export_vs_git_cpu_ratio']).toBeGreaterThan(0);
     expect(json.targets).toEqual({});
     expect(r.stdout).toMatch(/strata git export, 10 versions\s+[\d.]+\s.*tip tree = git's/);
     expect(r.stdout).toMatch(/strata git export, 1 new version\s+[\d.]+/);

@@ -117,6 +117,15 @@ describe.skipIf(!hasGit)('git export (real git)', () => {
     expect(gitLog(bare)).toHaveLength(3);
     expect(runGit(bare, ['fsck', '--strict', '--no-dangling']).stderr).toBe('');
     expect(checkoutListing(bare, third.head)).toEqual(await restoreListing(repo, v3.id));
+
+    // A tag put on a version exported long ago, and a second milestone with a name already taken.
+    await createTag({ repo, name: 'first-ever', version: v1.id });
+    writeFileSync(join(project, 'README.md'), '# demo, again\n');
+    const v4 = await snapshot({ repo, source: project, name: 'second', milestone: true });
+    const fourth = await gitExport({ repo, gitDir: bare });
+    expect(fourth.tags.filter((t) => t.status === 'created').map((t) => t.ref)).toEqual(['refs/tags/first-ever', `refs/tags/milestones/${v4.id.slice(0, 12)}`]);
+    expect(runGit(bare, ['rev-parse', 'first-ever']).stdout.trim()).toBe(r.commits[0]?.commit);
+    expect(runGit(bare, ['rev-parse', 'milestones/second^{commit}']).stdout.trim()).toBe(r.head);
   });
 
   it('is deterministic: another repository gets the same commit ids', async () => {
