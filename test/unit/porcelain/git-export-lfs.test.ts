@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BackupEngine, gitExport, gitImport, restore, snapshot } from '../../../porcelain/index.js';
+import { BackupEngine, gitExport, gitImport, restore, snapshot, type Repository } from '../../../porcelain/index.js';
 import { folderListing } from '../../helpers/folder-listing.js';
 import { LFS_CONFIG, hasGit, hasGitLfs, runGit } from '../../helpers/git.js';
 
@@ -15,6 +15,9 @@ const base = mkdtempSync(join(tmpdir(), 'strata-git-lfs-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe.skipIf(!hasGit)('git export of large files', () => {
+  // Set by the first test, checked out with git-lfs by the second.
+  let exported: { repo: Repository; version: string; lfs: string } | undefined;
+
   it('streams a file larger than memory reads allow into one git blob, and above the threshold into LFS', async () => {
     const project = join(base, 'project');
     mkdirSync(join(project, 'art'), { recursive: true });
@@ -55,8 +58,13 @@ describe.skipIf(!hasGit)('git export of large files', () => {
       '*.txt text eol=lf\n# strata: files stored with Git LFS (begin, after an added line feed)\n"/art/huge texture.bin" filter=lfs diff=lfs merge=lfs -text\n# strata: files stored with Git LFS (end)\n',
     );
     expect(runGit(lfs, ['fsck', '--strict', '--no-dangling']).stderr).toBe('');
+    exported = { repo, version: v1.id, lfs };
+  });
 
-    if (!hasGitLfs) return; // the rest needs git-lfs (skipped where it is not installed)
+  it.skipIf(!hasGitLfs)('is checked out by git-lfs, and imported back from the clone (needs git-lfs)', async () => {
+    if (!exported) throw new Error('the export test did not run');
+    const { repo, lfs } = exported;
+    const v1 = { id: exported.version };
     // A clone with the LFS filter on gets the real content, equal to a restore but for the LFS lines.
     const clone = join(base, 'clone');
     runGit(base, [...LFS_CONFIG, 'clone', '--quiet', lfs, clone]);
