@@ -30,6 +30,7 @@ export const releaseNotesCommand = defineCommand({
       from: args.from,
       to: args.to,
       configChanges: provider,
+      sections: [(await import('../ops/feedback-notes.js')).feedbackNotesSection],
       ...(args.out === undefined ? {} : { out: args.out, format }),
       ...(args.files === undefined ? {} : { fileLimit: args.files }),
     });

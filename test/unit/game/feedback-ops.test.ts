@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupEngine, createTag, fixedClock, listRecords, type Repository } from '../../../porcelain/index.js';
-import { addFeedback, correlateFeedback, createMilestone, feedbackReport, importFeedback, queryFeedback, analyzeFeedback, FEEDBACK_SECRET_PATH } from '../../../personas/game/index.js';
+import { addFeedback, correlateFeedback, createMilestone, feedbackNotesSection, releaseNotes, feedbackReport, importFeedback, queryFeedback, analyzeFeedback, FEEDBACK_SECRET_PATH } from '../../../personas/game/index.js';
 
 const base = mkdtempSync(join(tmpdir(), 'strata-feedback-ops-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -221,6 +221,15 @@ describe('feedback report and correlate', () => {
       { group: 'textures', versions: 1, files: 1 },
     ]);
     expect((await correlateFeedback({ repo, category: 'audio' })).versions).toEqual([]);
+
+    // Release notes from alpha to v2 carry the feedback of v2 and its rise; from v2 to v3, no rise.
+    const notes = await releaseNotes({ repo, from: 'alpha', to: 'v2', sections: [feedbackNotesSection] });
+    const section = notes.sections.find((s) => s.id === 'feedback');
+    expect(section?.data).toMatchObject({ items: 20, versions: [{ version: v[1], label: 'v2', items: 20 }], rises: [{ category: 'crash', label: 'v2', after: 0.45, before: 0.05 }] });
+    expect(section?.markdown.join('\n')).toContain('- **crash** rose at v2: 45.0% of its feedback, from 5.0% (p = 0.0042)');
+    const later = await releaseNotes({ repo, from: 'v2', to: v[2] as string, sections: [feedbackNotesSection] });
+    expect(later.sections[0]?.markdown.at(-1)).toMatch(/^No category rose significantly/);
+    expect(await feedbackNotesSection({ repo, from: v[1] as string, to: v[1] as string })).toBeUndefined();
     await expect(correlateFeedback({ repo, category: 'netcode' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
