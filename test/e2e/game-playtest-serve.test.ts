@@ -44,12 +44,13 @@ function startServer(extra: string[] = []): Promise<Server> {
   });
 }
 
-/** Each stored session's event lines, by the client's session id. */
-function storedEvents(): Map<string, string[]> {
+/** The event lines of the stored sessions of these clients, by the client's session id. */
+function storedEvents(clients: readonly ClientOutcome[]): Map<string, string[]> {
+  const wanted = new Set(clients.map((c) => c.session));
   const list = JSON.parse(ok(['game', 'playtest', 'list', '--json'], { cwd: dir })) as { sessions: { id: string; client?: string }[] };
   const out = new Map<string, string[]>();
   for (const s of list.sessions) {
-    if (s.client === undefined) continue;
+    if (s.client === undefined || !wanted.has(s.client)) continue;
     out.set(s.client, strata(['game', 'playtest', 'export', s.id], { cwd: dir }).stdout.split('\n'));
   }
   return out;
@@ -75,7 +76,7 @@ describe('strata game playtest serve', () => {
     expect(await server.exited).toBe(0);
     expect(server.lines.filter((l) => l.message_type === 'session_stored')).toHaveLength(4);
     expect(server.lines[server.lines.length - 1]).toEqual({ message_type: 'stopped', stored: 0 });
-    const check = checkStored(load.clients, storedEvents());
+    const check = checkStored(load.clients, storedEvents(load.clients));
     expect(check).toMatchObject({ lost: 0, duplicates: 0, stored: load.sent });
   });
 
@@ -102,7 +103,7 @@ describe('strata game playtest serve', () => {
     expect((again.lines.find((l) => l.message_type === 'listening') as { recovered: number }).recovered).toBe(3);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
-    const check = checkStored(load.clients as ClientOutcome[], storedEvents());
+    const check = checkStored(load.clients, storedEvents(load.clients));
     expect(check.lost).toBe(0);
     expect(check.duplicates).toBe(0);
     expect(check.stored).toBeGreaterThanOrEqual(acked);

@@ -82,8 +82,9 @@ describe('strata game playtest', () => {
   });
 
   it('imports a real SuperTuxKart replay; analyze draws its heatmap over a level image; replay and export work on it', () => {
-    const imp = okJson<{ session: { id: string; summary: { events: number } } }>(['game', 'playtest', 'import', FIXTURE, '--version', 'build-2', '--json'], { cwd: dir });
+    const imp = okJson<{ session: { id: string; version: string; summary: { events: number } } }>(['game', 'playtest', 'import', FIXTURE, '--version', 'build-2', '--json'], { cwd: dir });
     expect(imp.session.summary.events).toBe(1133);
+    expect(imp.session.version).toBe(v2);
     const id = imp.session.id;
     const show = ok(['game', 'playtest', 'show', id.slice(0, 8)], { cwd: dir });
     expect(show).toContain('source   supertuxkart-replay standard_supertux_fortmagma.replay');

@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { StrataError, isStrataError, type Repository } from '../../../porcelain/index.js';
+import { Semaphore, StrataError, isStrataError, type Repository } from '../../../porcelain/index.js';
 import { resolveVersionRef } from '../core/version-ref.js';
 import { SessionIngest } from '../playtest/ingest.js';
 import { numberedLines } from '../playtest/lines.js';
@@ -103,8 +103,14 @@ export async function startPlaytestServer(options: PlaytestServerOptions): Promi
   const sessions = new Map<string, OpenSession>();
   const warn = (m: string): void => options.onWarning?.(m);
 
+  // Sessions are stored two at a time: each holds a reorder window and chunk buffers, and many
+  // clients ending at once must not multiply the server's memory.
+  const storing = new Semaphore(2);
+
   /** Stores a journal's session (unless a record of it exists already), then removes the journal. */
-  const storeJournal = async (path: string, header: JournalHeader, interrupted: boolean, recovered: boolean): Promise<PlaytestSession | undefined> => {
+  const storeJournal = (path: string, header: JournalHeader, interrupted: boolean, recovered: boolean): Promise<PlaytestSession | undefined> => storing.run(() => storeJournalNow(path, header, interrupted, recovered));
+
+  const storeJournalNow = async (path: string, header: JournalHeader, interrupted: boolean, recovered: boolean): Promise<PlaytestSession | undefined> => {
     const existing = await findClientSession(repo, header.session);
     if (existing !== undefined) {
       await removeJournal(path);

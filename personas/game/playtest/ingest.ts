@@ -42,21 +42,28 @@ export interface SessionSummary {
   problems: EventProblem[];
 }
 
-/** A min-heap of events by (t, arrival). */
+/** A buffered event: its time, arrival number and stored line (smaller than the event object). */
+interface Held {
+  t: number;
+  n: number;
+  s: string;
+}
+
+/** A min-heap of held events by (t, arrival). */
 class EventHeap {
-  private items: { e: PlaytestEvent; n: number }[] = [];
+  private items: Held[] = [];
   get size(): number {
     return this.items.length;
   }
-  peek(): { e: PlaytestEvent; n: number } | undefined {
+  peek(): Held | undefined {
     return this.items[0];
   }
-  private less(a: { e: PlaytestEvent; n: number }, b: { e: PlaytestEvent; n: number }): boolean {
-    return a.e.t < b.e.t || (a.e.t === b.e.t && a.n < b.n);
+  private less(a: Held, b: Held): boolean {
+    return a.t < b.t || (a.t === b.t && a.n < b.n);
   }
-  push(e: PlaytestEvent, n: number): void {
+  push(h: Held): void {
     const items = this.items;
-    items.push({ e, n });
+    items.push(h);
     let i = items.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -65,7 +72,7 @@ class EventHeap {
       i = p;
     }
   }
-  pop(): PlaytestEvent | undefined {
+  pop(): Held | undefined {
     const items = this.items;
     const top = items[0];
     const last = items.pop();
@@ -84,7 +91,7 @@ class EventHeap {
         i = m;
       }
     }
-    return top.e;
+    return top;
   }
 }
 
@@ -92,7 +99,7 @@ export class SessionIngest {
   readonly summary: SessionSummary = { events: 0, startT: null, endT: null, durationMs: 0, types: {}, bounds: null, outOfOrder: 0, late: 0, sorted: true, problemCount: 0, problems: [] };
   private readonly window: number;
   private readonly heap = new EventHeap();
-  private queue: { e: PlaytestEvent; n: number }[] = [];
+  private queue: Held[] = [];
   private head = 0;
   private arrivals = 0;
   /** Newest time that has arrived, and newest written. */
@@ -139,13 +146,16 @@ export class SessionIngest {
       out.push(serializeEvent(e));
       return;
     }
+    // Counted now (the summary does not depend on order); the window holds only the stored line.
+    this.count(e);
+    const held: Held = { t: e.t, n: this.arrivals++, s: serializeEvent(e) };
     // In-order events queue in arrival order (no sorting work); the rare out-of-order one goes to the heap.
     if (e.t < this.maxSeen) {
       this.summary.outOfOrder++;
-      this.heap.push(e, this.arrivals++);
+      this.heap.push(held);
     } else {
       this.maxSeen = e.t;
-      this.queue.push({ e, n: this.arrivals++ });
+      this.queue.push(held);
     }
     while (this.buffered() > this.window) this.emit(this.next()!, out);
   }
@@ -155,30 +165,29 @@ export class SessionIngest {
   }
 
   /** The earliest buffered event: the queue's front or the heap's top (ties by arrival). */
-  private next(): PlaytestEvent | undefined {
+  private next(): Held | undefined {
     const q = this.queue[this.head];
     const h = this.heap.peek();
     if (q === undefined) return this.heap.pop();
-    if (h !== undefined && (h.e.t < q.e.t || (h.e.t === q.e.t && h.n < q.n))) return this.heap.pop();
+    if (h !== undefined && (h.t < q.t || (h.t === q.t && h.n < q.n))) return this.heap.pop();
     this.head++;
     if (this.head > 4096 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    return q.e;
+    return q;
   }
 
   /** Writes out what the window still holds. */
   flush(out: string[]): void {
-    for (let e = this.next(); e !== undefined; e = this.next()) this.emit(e, out);
+    for (let h = this.next(); h !== undefined; h = this.next()) this.emit(h, out);
     this.queue = [];
     this.head = 0;
   }
 
-  private emit(e: PlaytestEvent, out: string[]): void {
-    this.lastWritten = e.t;
-    this.count(e);
-    out.push(serializeEvent(e));
+  private emit(h: Held, out: string[]): void {
+    this.lastWritten = h.t;
+    out.push(h.s);
   }
 
   private count(e: PlaytestEvent): void {
