@@ -4,7 +4,8 @@
  * blob a strata file stored and chunked like any other. An LFS pointer whose object the repository's
  * LFS store holds becomes the content it points to (streamed and checked against its SHA-256); one
  * whose object is absent stays a pointer file and is reported. The bridge's own section of the root
- * `.gitattributes` is taken out again. Submodules (gitlinks) have no content here and are reported.
+ * `.gitattributes` is taken out again. Submodules (gitlinks) have no content here: each becomes an
+ * empty folder, as in a checkout without its submodules, and is reported.
  * Entries get the time of the commit that first brought their tree in this run.
  */
 import * as fs from 'node:fs';
@@ -70,8 +71,9 @@ export class TreeImporter {
         }
         if (e.mode === '40000') return { name: e.name, type: 'directory', id: await this.convert(e.oid, `${path}/`, time, false), mode: 0o755, mtime: time };
         if (e.mode === '160000') {
-          this.report.skipped.push({ path, reason: `a submodule (commit ${e.oid.slice(0, 12)}) has no content in this repository` });
-          return undefined;
+          // As a checkout without its submodules has it: an empty folder.
+          this.report.skipped.push({ path, reason: `a submodule (commit ${e.oid.slice(0, 12)}) has no content in this repository: imported as an empty folder` });
+          return { name: e.name, type: 'directory', id: (await this.repo.objects.writeTree([])).id, mode: 0o755, mtime: time };
         }
         if (e.mode === '120000') {
           const f = await this.file(e.oid, path, false);

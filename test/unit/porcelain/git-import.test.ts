@@ -7,7 +7,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackupEngine, gitExport, gitImport, log, restore, showVersion, snapshot, listTags, type Repository } from '../../../porcelain/index.js';
 import { folderListing } from '../../helpers/folder-listing.js';
@@ -180,5 +180,28 @@ describe.skipIf(!hasGit)('git import (real git)', () => {
     expect((await engine.repo.refs.resolve('refs/heads/main'))?.id).toBe(mine.id);
     const forced = await gitImport({ repo: engine.repo, gitDir: work, force: true });
     expect((await engine.repo.refs.resolve('refs/heads/main'))?.id).toBe(forced.version);
+  });
+
+  it('imports a submodule as the empty folder a checkout has, and an LFS pointer whose object is missing as it is, reporting both', async () => {
+    const work = fresh('odd');
+    runGit(work, ['init', '--quiet', '--initial-branch=main']);
+    writeFileSync(join(work, 'kept.txt'), 'kept\n');
+    const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${'ab'.repeat(32)}\nsize 12345\n`;
+    writeFileSync(join(work, 'missing.bin'), pointer);
+    runGit(work, ['add', 'kept.txt', 'missing.bin']);
+    runGit(work, ['update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},vendor/lib`]);
+    runGit(work, ['commit', '--quiet', '-m', 'with a submodule']);
+    const repo = await newRepo();
+    const r = await gitImport({ repo, gitDir: work });
+    expect(r.skipped).toEqual([{ path: 'vendor/lib', reason: `a submodule (commit ${'1'.repeat(12)}) has no content in this repository: imported as an empty folder` }]);
+    expect(r.lfsMissing).toEqual(['missing.bin']);
+    // As git checks it out (without its submodules): the submodule an empty folder.
+    const dir = fresh('restore-odd');
+    await restore({ repo, source: r.version, target: dir });
+    const checkout = fresh('checkout-odd');
+    runGit(base, ['clone', '--quiet', work, checkout]);
+    expect(folderListing(dir, { emptyFolders: true })).toEqual(folderListing(checkout, { emptyFolders: true, skip: (p) => p === '.git' }));
+    expect(folderListing(dir, { emptyFolders: true })).toContain('dir  vendor/lib');
+    expect(createHash('sha256').update(pointer).digest('hex')).toBe(folderListing(dir).find((l) => l.includes('missing.bin'))?.split(' ').pop());
   });
 });
