@@ -29,6 +29,8 @@ export interface PlaytestServerOptions {
   port?: number;
   /** Store a session as interrupted after this long without a request (default 10 minutes). */
   idleTimeoutMs?: number;
+  /** Monotonic milliseconds for idle timing (default performance.now). */
+  now?: () => number;
   onSessionStarted?: (s: { session: string; version: string; player?: string }) => void;
   onSessionStored?: (s: { client: string; session: PlaytestSession; interrupted: boolean; recovered: boolean }) => void;
   onWarning?: (message: string) => void;
@@ -98,6 +100,7 @@ export async function startPlaytestServer(options: PlaytestServerOptions): Promi
   const { repo } = options;
   const host = options.host ?? '127.0.0.1';
   const idleMs = options.idleTimeoutMs ?? 10 * 60_000;
+  const now = options.now ?? (() => performance.now());
   const dir = journalDir(repo.root);
   const release = await claimJournal(dir);
   const sessions = new Map<string, OpenSession>();
@@ -177,7 +180,7 @@ export async function startPlaytestServer(options: PlaytestServerOptions): Promi
     const id = randomBytes(8).toString('hex');
     const header: JournalHeader = { journal: JOURNAL_FORMAT, session: id, version, ...(typeof body.player === 'string' ? { player: body.player } : {}), opened: repo.clock.now() };
     const journal = await JournalFile.create(dir, header);
-    sessions.set(id, { header, journal, events: 0, lastSeen: Date.now(), busy: 0, ending: false });
+    sessions.set(id, { header, journal, events: 0, lastSeen: now(), busy: 0, ending: false });
     options.onSessionStarted?.({ session: id, version, ...(header.player === undefined ? {} : { player: header.player }) });
     send(res, 201, { session: id, version });
   };
@@ -218,7 +221,7 @@ export async function startPlaytestServer(options: PlaytestServerOptions): Promi
     }
     await Promise.all(writes);
     s.events += accepted;
-    s.lastSeen = Date.now();
+    s.lastSeen = now();
     if (aborted || res.destroyed) return;
     send(res, 200, { accepted, rejected, problems, events: s.events });
   };
@@ -236,7 +239,7 @@ export async function startPlaytestServer(options: PlaytestServerOptions): Promi
     const s = sessions.get(parts[1] as string);
     if (s === undefined || s.ending) throw new HttpError(404, 'UNKNOWN_SESSION', `no open session "${parts[1]}" (ended, stored after being idle, or never opened)`);
     if (req.method !== 'POST' || parts.length !== 3 || (parts[2] !== 'events' && parts[2] !== 'end')) throw new HttpError(404, 'NOT_FOUND', `no such endpoint: ${req.method} ${url.pathname}`);
-    s.lastSeen = Date.now();
+    s.lastSeen = now();
     if (parts[2] === 'events') {
       s.busy++;
       try {
@@ -275,9 +278,9 @@ export async function startPlaytestServer(options: PlaytestServerOptions): Promi
   const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 0);
 
   const idleTimer = setInterval(() => {
-    const now = Date.now();
+    const at = now();
     for (const [id, s] of sessions) {
-      if (s.busy === 0 && !s.ending && now - s.lastSeen > idleMs) {
+      if (s.busy === 0 && !s.ending && at - s.lastSeen > idleMs) {
         endSession(id, true).catch((err: unknown) => warn(`storing idle session ${id}: ${(err as Error).message}`));
       }
     }
