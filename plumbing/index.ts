@@ -16,7 +16,7 @@ export { encodeChunkList, decodeChunkList, ChunkListJson, type ChunkList, type C
 export { encodeVersion, decodeVersion, normalizeVersion, VersionJson, type VersionBody, type VersionInput } from './format/version.js';
 export { nameProblem, compareNames, decodeUtf8Name, displayName, MAX_NAME_BYTES } from './format/entry-name.js';
 export { refNameProblem, isValidRefName, REF_NAMESPACES, type RefValue } from './format/ref-name.js';
-export { RepoConfig, ChunkingConfig, CompressionConfig, FORMAT_VERSION, DEFAULT_CHUNKING, DEFAULT_COMPRESSION, defaultConfig, FormatChunkingConfig, CHUNKING_FORMATS, type ChunkingFormat } from './format/repo-config.js';
+export { RepoConfig, ChunkingConfig, CompressionConfig, FORMAT_VERSION, DEFAULT_CHUNKING, DEFAULT_COMPRESSION, defaultConfig, FormatChunkingConfig, CHUNKING_FORMATS, DEFAULT_FORMAT_CHUNKING, newRepositoryFormatChunking, type ChunkingFormat } from './format/repo-config.js';
 export { FileInfo, VersionInfo, ChunkInfo, BackupConfig } from './format/models.js';
 
 // chunking

@@ -51,6 +51,13 @@ export function detectFormat(head: Uint8Array, offset: number, length: number, f
   return undefined;
 }
 
+/** True when a group of small members ends after the header region `src[at, at + length)`: FNV-1a. */
+function groupEnds(src: Uint8Array, at: number, length: number): boolean {
+  let hash = 0x811c9dc5;
+  for (let i = at; i < at + length; i++) hash = Math.imul(hash ^ src[i]!, 0x01000193);
+  return hash >>> 28 === 0;
+}
+
 const STRATEGY_OF: Record<ChunkingFormat, 'tar-members' | 'zip-members'> = { tar: 'tar-members', zip: 'zip-members' };
 
 /** Cuts one file: detection at the first cut, then region by region (see the module comment). */
@@ -62,6 +69,7 @@ export class FormatAwareChunker implements ChunkingStrategy {
   #pos = 0;
   #region: Region = { kind: 'rest', end: 0 };
   #whole = false;
+  #groupBelow = 0;
   #explanation: ChunkingExplanation | undefined;
 
   constructor(
@@ -105,6 +113,7 @@ export class FormatAwareChunker implements ChunkingStrategy {
       return;
     }
     this.#walker = format === 'tar' ? new TarWalker() : new ZipWalker();
+    this.#groupBelow = this.formats[format]?.groupBelow ?? 0;
     this.#explanation = {
       strategy: STRATEGY_OF[format],
       format,
@@ -113,16 +122,65 @@ export class FormatAwareChunker implements ChunkingStrategy {
     };
   }
 
+  /** Makes `region`, starting at `start`, the one being cut. */
+  #enter(region: Region, start: number): void {
+    this.#region = region;
+    // A region no longer than the maximum is one chunk; a longer one is cut as the generic strategy
+    // cuts its bytes alone.
+    this.#whole = region.end - start <= this.maxSize;
+  }
+
+  /**
+   * At a region start with grouping on: the length of a group of small members (each header region
+   * with its data, when the data is at most `groupBelow` bytes), all within the view. A group ends
+   * after a member whose header region's hash says so (about one in 16, so groups do not shift when
+   * a member before them changes), after the header of a member whose data is not small (or does not
+   * fit; the data is cut on its own), and at the end of the members. Returns 0, with the region to cut entered, when no small member starts here.
+   */
+  #group(walker: MemberWalker, src: Uint8Array, offset: number, view: number, groupBelow: number): number {
+    const p = this.#pos;
+    let k = 0;
+    for (;;) {
+      // After the first member, only a member whose header region fits in what is left of the view
+      // joins; otherwise the group ends and the next cut looks again with a full view.
+      const region = k === 0 ? walker.next(src, offset, view, p) : walker.next(src, offset + k, view - k, p + k, true);
+      if (region === undefined) return k;
+      const header = region.end - (p + k);
+      const data = region.kind === 'header' ? walker.pendingData : 0;
+      if (region.kind !== 'header') {
+        this.#enter(region, p + k);
+        return k;
+      }
+      if (data > groupBelow || k + header + data > view) {
+        // A member that is not small: its header ends the group (a header changes with its data, or
+        // with all headers), its data is cut on its own.
+        if (k === 0) {
+          this.#enter(region, p);
+          return 0;
+        }
+        return k + header;
+      }
+      const ends = groupEnds(src, offset + k, header);
+      if (data > 0) walker.next(src, offset + k + header, view - k - header, p + k + header);
+      k += header + data;
+      if (ends) return k;
+    }
+  }
+
   cut(src: Uint8Array, offset: number, length: number): number {
     if (length === 0) return 0;
     if (!this.#started) this.#start(src, offset, length);
     const walker = this.#walker;
     if (!walker) return this.generic.cut(src, offset, length);
-    while (this.#pos >= this.#region.end) {
-      this.#region = walker.next(src, offset, Math.min(length, this.maxSize), this.#pos);
-      // A region no longer than the maximum is one chunk; a longer one is cut as the generic strategy
-      // cuts its bytes alone.
-      this.#whole = this.#region.end - this.#pos <= this.maxSize;
+    if (this.#pos >= this.#region.end) {
+      const view = Math.min(length, this.maxSize);
+      const groupBelow = this.#groupBelow;
+      const grouped = groupBelow > 0 ? this.#group(walker, src, offset, view, groupBelow) : 0;
+      if (grouped > 0) {
+        this.#pos += grouped;
+        return grouped;
+      }
+      if (groupBelow === 0) this.#enter(walker.next(src, offset, view, this.#pos), this.#pos);
     }
     const remaining = this.#region.end - this.#pos;
     const n = this.#whole ? Math.min(remaining, length) : this.generic.cut(src, offset, Math.min(length, remaining));

@@ -25,8 +25,14 @@ export interface MemberWalker {
    * The region that starts at absolute offset `pos`, whose bytes are `src[offset, offset + view)`
    * (`view` is the bytes available there, at most the strategy's maximum chunk size: decisions never
    * depend on how much more happens to be buffered). Returns a `rest` region once the members end.
+   * `tentative`: where a member's header region would not start here (the members end, the bytes are
+   * damaged or do not fit in `view`), return undefined and change nothing, so that a later call with
+   * a full view decides.
    */
   next(src: Uint8Array, offset: number, view: number, pos: number): Region;
+  next(src: Uint8Array, offset: number, view: number, pos: number, tentative: true): Region | undefined;
+  /** The data length of the member whose header region was just returned (0 once it is returned). */
+  readonly pendingData: number;
   /** Members whose headers the walk has read. */
   readonly members: number;
   /** Set once the walk has stopped following members. */

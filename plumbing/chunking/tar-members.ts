@@ -1,7 +1,10 @@
 /**
  * The tar walk (objects-spec.md section 10.2): every member's header blocks (extension headers such as
  * pax `x`/`g` and GNU `L`/`K` with their data, then the member's own header) form one header region,
- * and the member's data with its padding to 512 bytes forms one data region. The end-of-archive zero
+ * and the member's data with its padding to 512 bytes forms one data region. A member without data
+ * (a folder, a link, an empty file) has no data region: its header blocks and those of the members
+ * after it form one header region, up to and including the first member with data, as long as they
+ * all fit in the view. The end-of-archive zero
  * block, a header whose checksum fails, or a header that does not fit in the view ends the walk: the
  * rest of the file is one `rest` region.
  */
@@ -100,6 +103,40 @@ function paxSize(src: Uint8Array, at: number, length: number): number | undefine
   return found;
 }
 
+type Parsed =
+  | { kind: 'member'; length: number; data: number }
+  | { kind: 'end' }
+  | { kind: 'bad'; reason: string }
+  | { kind: 'unfit' };
+
+/**
+ * Parses the header blocks of one member at `src[at..]`, `view` bytes available: extension headers
+ * (pax `x`/`g`, GNU `L`/`K`) with their data, then the member's header. Returns the blocks' length
+ * and the member's data length with padding.
+ */
+function parseMember(src: Uint8Array, at: number, view: number, pos: number): Parsed {
+  let used = 0;
+  let paxOverride: number | undefined;
+  for (;;) {
+    if (used + BLOCK > view) return { kind: 'unfit' };
+    const block = at + used;
+    if (used === 0 && zeroBlock(src, block)) return { kind: 'end' };
+    if (!tarChecksumOk(src, block)) return { kind: 'bad', reason: `no valid tar header at ${pos + used}` };
+    const type = src[block + 156]!;
+    let size = sizeField(src, block + 124);
+    if (size < 0) return { kind: 'bad', reason: `invalid size field in the tar header at ${pos + used}` };
+    if (type === PAX_LOCAL || type === PAX_GLOBAL || type === GNU_LONG_NAME || type === GNU_LONG_LINK) {
+      const next = used + BLOCK + roundUp(size);
+      if (next > view) return { kind: 'unfit' };
+      if (type === PAX_LOCAL) paxOverride = paxSize(src, block + BLOCK, size) ?? paxOverride;
+      used = next;
+      continue;
+    }
+    if (paxOverride !== undefined) size = paxOverride;
+    return { kind: 'member', length: used + BLOCK, data: NO_DATA.has(type) ? 0 : roundUp(size) };
+  }
+}
+
 /** Walks a tar archive member by member (see the module comment). */
 export class TarWalker implements MemberWalker {
   members = 0;
@@ -107,42 +144,44 @@ export class TarWalker implements MemberWalker {
   /** Bytes of data (with padding) that follow the header region just returned. */
   #pendingData = 0;
 
+  get pendingData(): number {
+    return this.#pendingData;
+  }
+
   #rest(pos: number, damaged: boolean, reason: string): Region {
     this.stop ??= { offset: pos, damaged, reason };
     return { kind: 'rest', end: Infinity };
   }
 
-  next(src: Uint8Array, offset: number, view: number, pos: number): Region {
-    if (this.stop) return { kind: 'rest', end: Infinity };
+  next(src: Uint8Array, offset: number, view: number, pos: number): Region;
+  next(src: Uint8Array, offset: number, view: number, pos: number, tentative: true): Region | undefined;
+  next(src: Uint8Array, offset: number, view: number, pos: number, tentative = false): Region | undefined {
+    if (this.stop) return tentative ? undefined : { kind: 'rest', end: Infinity };
     if (this.#pendingData > 0) {
       const end = pos + this.#pendingData;
       this.#pendingData = 0;
       return { kind: 'data', end };
     }
-    let at = 0;
-    let paxOverride: number | undefined;
-    for (;;) {
-      if (at + BLOCK > view) {
-        return this.#rest(pos, true, `the tar header blocks at ${pos} run past the bytes available (truncated, or longer than the largest chunk)`);
-      }
-      const block = offset + at;
-      if (at === 0 && zeroBlock(src, block)) return this.#rest(pos, false, 'end-of-archive marker');
-      if (!tarChecksumOk(src, block)) return this.#rest(pos, true, `no valid tar header at ${pos + at}`);
-      const type = src[block + 156]!;
-      let size = sizeField(src, block + 124);
-      if (size < 0) return this.#rest(pos, true, `invalid size field in the tar header at ${pos + at}`);
-      if (type === PAX_LOCAL || type === PAX_GLOBAL || type === GNU_LONG_NAME || type === GNU_LONG_LINK) {
-        const dataAt = at + BLOCK;
-        const next = dataAt + roundUp(size);
-        if (next > view) return this.#rest(pos, true, `the tar header blocks at ${pos} run past the bytes available (truncated, or longer than the largest chunk)`);
-        if (type === PAX_LOCAL) paxOverride = paxSize(src, offset + dataAt, size) ?? paxOverride;
-        at = next;
-        continue;
-      }
-      if (paxOverride !== undefined) size = paxOverride;
-      this.members++;
-      this.#pendingData = NO_DATA.has(type) ? 0 : roundUp(size);
-      return { kind: 'header', end: pos + at + BLOCK };
+    const first = parseMember(src, offset, view, pos);
+    if (first.kind !== 'member' && tentative) return undefined;
+    if (first.kind === 'end') return this.#rest(pos, false, 'end-of-archive marker');
+    if (first.kind === 'bad') return this.#rest(pos, true, first.reason);
+    if (first.kind === 'unfit') {
+      return this.#rest(pos, true, `the tar header blocks at ${pos} run past the bytes available (truncated, or longer than the largest chunk)`);
     }
+    this.members++;
+    // Members without data (folders, links, empty files) join the header region of the members after
+    // them, up to and including the next member with data, as long as their headers fit in the view.
+    let at = first.length;
+    let data = first.data;
+    while (data === 0) {
+      const more = parseMember(src, offset + at, view - at, pos + at);
+      if (more.kind !== 'member') break;
+      this.members++;
+      at += more.length;
+      data = more.data;
+    }
+    this.#pendingData = data;
+    return { kind: 'header', end: pos + at };
   }
 }

@@ -50,11 +50,50 @@ function zip64CompressedSize(src: Uint8Array, extraAt: number, extraLength: numb
   return -1;
 }
 
+interface Local {
+  /** Header length: 30 bytes, the name and the extra field. */
+  length: number;
+  /** Compressed data length. */
+  data: number;
+  /** A data descriptor follows the data. */
+  descriptor: 'none' | 'zip32' | 'zip64';
+  /** The sizes are only in the data descriptor. */
+  streamed: boolean;
+}
+
+/** Parses the local file header at `src[h..]` (signature already checked); a string says what is wrong. */
+function parseLocal(src: Uint8Array, h: number, view: number): Local | string {
+  if (LOCAL_FIXED > view) return 'runs past the bytes available';
+  const flags = u16(src, h + 6);
+  let csize = u32(src, h + 18);
+  const usize = u32(src, h + 22);
+  const nameLength = u16(src, h + 26);
+  const extraLength = u16(src, h + 28);
+  const length = LOCAL_FIXED + nameLength + extraLength;
+  if (length > view) return 'runs past the bytes available (truncated, or longer than the largest chunk)';
+  const zip64 = csize === UNKNOWN32 || usize === UNKNOWN32;
+  if (zip64) {
+    csize = zip64CompressedSize(src, h + LOCAL_FIXED + nameLength, extraLength, usize === UNKNOWN32);
+    if (csize < 0) return 'has no zip64 sizes';
+  }
+  const hasDescriptor = (flags & 0x08) !== 0;
+  return {
+    length,
+    data: csize,
+    descriptor: hasDescriptor ? (zip64 ? 'zip64' : 'zip32') : 'none',
+    streamed: hasDescriptor && csize === 0,
+  };
+}
+
 /** Walks a zip archive's local file headers (see the module comment). */
 export class ZipWalker implements MemberWalker {
   members = 0;
   stop: WalkStop | undefined;
   #pendingData = 0;
+
+  get pendingData(): number {
+    return this.#pendingData;
+  }
   /** The member just read has a data descriptor (after its data); 8-byte sizes when zip64. */
   #descriptor: 'none' | 'zip32' | 'zip64' = 'none';
 
@@ -63,8 +102,10 @@ export class ZipWalker implements MemberWalker {
     return { kind: 'rest', end: Infinity };
   }
 
-  next(src: Uint8Array, offset: number, view: number, pos: number): Region {
-    if (this.stop) return { kind: 'rest', end: Infinity };
+  next(src: Uint8Array, offset: number, view: number, pos: number): Region;
+  next(src: Uint8Array, offset: number, view: number, pos: number, tentative: true): Region | undefined;
+  next(src: Uint8Array, offset: number, view: number, pos: number, tentative = false): Region | undefined {
+    if (this.stop) return tentative ? undefined : { kind: 'rest', end: Infinity };
     if (this.#pendingData > 0) {
       const end = pos + this.#pendingData;
       this.#pendingData = 0;
@@ -74,36 +115,32 @@ export class ZipWalker implements MemberWalker {
     if (this.#descriptor !== 'none') {
       const sizes = this.#descriptor === 'zip64' ? 16 : 8;
       at = view >= 4 && u32(src, offset) === DESCRIPTOR ? 8 + sizes : 4 + sizes;
-      this.#descriptor = 'none';
     }
-    if (at + 4 > view) return this.#rest(pos, true, `the zip archive ends at ${pos + at}, before its central directory`);
-    const signature = u32(src, offset + at);
+    const signature = at + 4 > view ? undefined : u32(src, offset + at);
+    const first = signature === LOCAL_HEADER ? parseLocal(src, offset + at, view - at) : undefined;
+    if (tentative && (first === undefined || typeof first === 'string' || first.streamed)) return undefined;
+    this.#descriptor = 'none';
+    if (signature === undefined) return this.#rest(pos, true, `the zip archive ends at ${pos + at}, before its central directory`);
     if (signature === CENTRAL_HEADER || signature === END_OF_CENTRAL || signature === ZIP64_END) {
       return this.#rest(pos, false, `central directory at ${pos + at}`);
     }
-    if (signature !== LOCAL_HEADER) return this.#rest(pos, true, `no zip local file header at ${pos + at}`);
-    if (at + LOCAL_FIXED > view) return this.#rest(pos, true, `the zip local header at ${pos + at} runs past the bytes available`);
-    const h = offset + at;
-    const flags = u16(src, h + 6);
-    let csize = u32(src, h + 18);
-    const usize = u32(src, h + 22);
-    const nameLength = u16(src, h + 26);
-    const extraLength = u16(src, h + 28);
-    const headerEnd = at + LOCAL_FIXED + nameLength + extraLength;
-    if (headerEnd > view) {
-      return this.#rest(pos, true, `the zip local header at ${pos + at} runs past the bytes available (truncated, or longer than the largest chunk)`);
-    }
-    const zip64 = csize === UNKNOWN32 || usize === UNKNOWN32;
-    if (zip64) {
-      csize = zip64CompressedSize(src, h + LOCAL_FIXED + nameLength, extraLength, usize === UNKNOWN32);
-      if (csize < 0) return this.#rest(pos, true, `the zip64 member at ${pos + at} has no zip64 sizes`);
-    }
-    if (flags & 0x08) {
-      if (csize === 0) return this.#rest(pos, false, `the zip member at ${pos + at} gives its sizes only after its data (streamed zip)`);
-      this.#descriptor = zip64 ? 'zip64' : 'zip32';
-    }
+    if (first === undefined) return this.#rest(pos, true, `no zip local file header at ${pos + at}`);
+    if (typeof first === 'string') return this.#rest(pos, true, `the zip member at ${pos + at} ${first}`);
+    if (first.streamed) return this.#rest(pos, false, `the zip member at ${pos + at} gives its sizes only after its data (streamed zip)`);
     this.members++;
-    this.#pendingData = csize;
-    return { kind: 'header', end: pos + headerEnd };
+    at += first.length;
+    let last = first;
+    // Members without data (folders, empty files) join the header region of the members after them.
+    while (last.data === 0 && last.descriptor === 'none') {
+      if (at + 4 > view || u32(src, offset + at) !== LOCAL_HEADER) break;
+      const more = parseLocal(src, offset + at, view - at);
+      if (typeof more === 'string' || more.streamed) break;
+      this.members++;
+      at += more.length;
+      last = more;
+    }
+    this.#descriptor = last.descriptor;
+    this.#pendingData = last.data;
+    return { kind: 'header', end: pos + at };
   }
 }

@@ -15,7 +15,8 @@ export const initCommand = defineCommand({
       .option('avg-chunk', { type: 'string', describe: 'FastCDC average chunk size' })
       .option('max-chunk', { type: 'string', describe: 'FastCDC maximum chunk size' })
       .option('normalization', { type: 'number', describe: 'FastCDC normalization level (0-3, default 1)' })
-      .option('compression-level', { type: 'number', describe: 'zlib level 0-9 (default 1)' }),
+      .option('compression-level', { type: 'number', describe: 'zlib level 0-9 (default 1)' })
+      .option('format-chunking', { type: 'string', describe: 'archive formats chunked member by member: zip (default), tar, tar,zip, or none; format:BYTES sets the size up to which members are grouped (tar:4096, zip:65536 by default)' }),
   schema: z.object({
     dir: z.string().optional(),
     repo: z.string().optional(),
@@ -24,6 +25,7 @@ export const initCommand = defineCommand({
     maxChunk: z.string().optional(),
     normalization: z.number().int().optional(),
     compressionLevel: z.number().int().optional(),
+    formatChunking: z.string().optional(),
   }),
   run: async (args, ctx) => {
     const result = await initRepository({
@@ -34,10 +36,12 @@ export const initCommand = defineCommand({
       maxChunk: parseSize(args.maxChunk, 'max-chunk'),
       normalization: args.normalization,
       compressionLevel: args.compressionLevel,
+      formatChunking: args.formatChunking === undefined ? undefined : args.formatChunking === 'none' ? [] : args.formatChunking.split(',').map((f) => f.trim()).filter((f) => f !== ''),
     });
     if (ctx.json) return ctx.printJson(result);
     const c = result.config.chunking;
     const chunking = c.algorithm === 'fastcdc-2020' ? `FastCDC ${formatBytes(c.minSize)} / ${formatBytes(c.avgSize)} / ${formatBytes(c.maxSize)}` : c.algorithm;
-    ctx.print(`Initialized empty strata repository in ${result.root} (${chunking}, zlib level ${result.config.compression.level})`);
+    const formats = Object.keys(result.config.formatChunking ?? {});
+    ctx.print(`Initialized empty strata repository in ${result.root} (${chunking}${formats.length > 0 ? `, ${formats.join(' and ')} by members` : ''}, zlib level ${result.config.compression.level})`);
   },
 });

@@ -30,9 +30,16 @@ export type ChunkingConfig = z.infer<typeof ChunkingConfig>;
  * that format are cut at their members' boundaries first, and `chunking` cuts inside large members.
  * Absent (every repository created before it existed) or empty: every file is cut by `chunking` alone.
  */
+/**
+ * `groupBelow`: members whose data is at most this many bytes are grouped with their headers into
+ * chunks of several members (section 10.2); absent or 0: every header region and data region is cut
+ * on its own.
+ */
+const groupBelow = z.number().int().min(0).max(CHUNK_LIMITS.max).optional();
+
 export const FormatChunkingConfig = z.strictObject({
-  tar: z.strictObject({ strategy: z.literal('tar-members') }).optional(),
-  zip: z.strictObject({ strategy: z.literal('zip-members') }).optional(),
+  tar: z.strictObject({ strategy: z.literal('tar-members'), groupBelow }).optional(),
+  zip: z.strictObject({ strategy: z.literal('zip-members'), groupBelow }).optional(),
 });
 export type FormatChunkingConfig = z.infer<typeof FormatChunkingConfig>;
 
@@ -67,6 +74,21 @@ export const DEFAULT_CHUNKING = {
   maxSize: 4 * 1024 * 1024,
   normalization: 1,
 } as const satisfies ChunkingConfig;
+
+/**
+ * The per-format chunking `strata init` records in a new repository (objects-spec.md section 10.2:
+ * chosen from the measurements there). `defaultConfig()` leaves it out, as every repository made
+ * before format-aware chunking did.
+ */
+export function newRepositoryFormatChunking(): FormatChunkingConfig {
+  return { zip: { ...DEFAULT_FORMAT_CHUNKING.zip } };
+}
+
+/** Each format's parameters when `strata init --format-chunking` names it (section 10.2). */
+export const DEFAULT_FORMAT_CHUNKING = {
+  tar: { strategy: 'tar-members', groupBelow: 4096 },
+  zip: { strategy: 'zip-members', groupBelow: 64 * 1024 },
+} as const satisfies Required<FormatChunkingConfig>;
 
 export const DEFAULT_COMPRESSION = { algorithm: 'zlib', level: 1 } as const satisfies CompressionConfig;
 

@@ -3,9 +3,10 @@ import { stat } from 'node:fs/promises';
 import { StrataError, hasErrno } from '../errors/index.js';
 import { chunkReads } from '../chunking/stream.js';
 import { computeObjectId } from '../format/object-id.js';
-import { DEFAULT_CHUNKING, defaultConfig, type ChunkingConfig } from '../format/repo-config.js';
+import { DEFAULT_CHUNKING, defaultConfig, newRepositoryFormatChunking, type ChunkingConfig, type FormatChunkingConfig } from '../format/repo-config.js';
+import { FormatAwareChunker, type ChunkingExplanation } from '../chunking/format-aware.js';
 import type { Repository } from '../store/repository.js';
-import { strategyFor } from '../store/repository.js';
+import { chunkingFor } from '../store/repository.js';
 
 export interface ChunkFileOptions {
   /** Its parameters are used unless others are given; defaults apply without one. */
@@ -15,6 +16,14 @@ export interface ChunkFileOptions {
   avg?: number | undefined;
   max?: number | undefined;
   normalization?: number | undefined;
+}
+
+/** Chunk count and sizes. */
+export interface ChunkSummary {
+  count: number;
+  minSize: number;
+  maxSize: number;
+  avgSize: number;
 }
 
 export interface ChunkBoundary {
@@ -28,6 +37,11 @@ export interface ChunkFileResult {
   file: string;
   size: number;
   chunking: ChunkingConfig;
+  /** The per-format chunking that applied (the repository's; without one, a new repository's). */
+  formatChunking: FormatChunkingConfig;
+  /** Which strategy cut the file, and why. */
+  explanation: ChunkingExplanation;
+  summary: ChunkSummary;
   chunks: ChunkBoundary[];
 }
 
@@ -45,9 +59,10 @@ export async function chunkFile(options: ChunkFileOptions): Promise<ChunkFileRes
         normalization: options.normalization ?? fast.normalization,
       }
     : base;
+  const formatChunking = options.repo ? (options.repo.config.formatChunking ?? {}) : newRepositoryFormatChunking();
   let strategy;
   try {
-    strategy = strategyFor({ ...defaultConfig(), chunking });
+    strategy = chunkingFor({ ...defaultConfig(), chunking, formatChunking }).forFile({ name: options.file });
   } catch (err) {
     throw new StrataError('INVALID_ARGUMENT', `invalid chunking parameters: ${(err as Error).message}`);
   }
@@ -71,5 +86,15 @@ export async function chunkFile(options: ChunkFileOptions): Promise<ChunkFileRes
   } finally {
     await handle.close();
   }
-  return { file: options.file, size: offset, chunking, chunks };
+  const explanation: ChunkingExplanation =
+    strategy instanceof FormatAwareChunker
+      ? strategy.explain()
+      : { strategy: 'generic', reason: Object.values(formatChunking).some(Boolean) ? 'the file is empty' : 'this repository chunks every file generically' };
+  const summary: ChunkSummary = {
+    count: chunks.length,
+    minSize: chunks.reduce((m, c) => Math.min(m, c.length), chunks.length > 0 ? Infinity : 0),
+    maxSize: chunks.reduce((m, c) => Math.max(m, c.length), 0),
+    avgSize: chunks.length > 0 ? Math.round(offset / chunks.length) : 0,
+  };
+  return { file: options.file, size: offset, chunking, formatChunking, explanation, summary, chunks };
 }

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { StrataError } from '../errors/index.js';
-import { FastCdcConfig, defaultConfig, type RepoConfig } from '../format/repo-config.js';
+import { CHUNKING_FORMATS, CHUNK_LIMITS, DEFAULT_FORMAT_CHUNKING, FastCdcConfig, defaultConfig, newRepositoryFormatChunking, type ChunkingFormat, type FormatChunkingConfig, type RepoConfig } from '../format/repo-config.js';
 import { createRepository, REPO_DIR_NAME } from '../store/repository.js';
 import type { Clock } from '../store/clock.js';
 
@@ -15,6 +15,12 @@ export interface InitOptions {
   maxChunk?: number | undefined;
   normalization?: number | undefined;
   compressionLevel?: number | undefined;
+  /**
+   * Archive formats chunked member by member (objects-spec.md section 10.2): a list of `tar`, `zip`,
+   * each optionally with its `groupBelow` in bytes (`tar:0`, `zip:16384`), or an empty list for none.
+   * Default: those a new repository gets (`newRepositoryFormatChunking`).
+   */
+  formatChunking?: readonly string[] | undefined;
   clock?: Clock;
 }
 
@@ -49,7 +55,29 @@ export function configFromOptions(options: Omit<InitOptions, 'repo' | 'dir' | 'c
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new StrataError('INVALID_ARGUMENT', `compression level must be an integer from 0 to 9, not ${level}`);
   }
-  return { ...config, chunking: parsed.data, compression: { algorithm: 'zlib', level } };
+  return { ...config, chunking: parsed.data, formatChunking: formatChunkingFrom(options.formatChunking), compression: { algorithm: 'zlib', level } };
+}
+
+/** The per-format chunking config for a list of format names (see InitOptions.formatChunking). */
+export function formatChunkingFrom(formats: readonly string[] | undefined): FormatChunkingConfig {
+  if (formats === undefined) return newRepositoryFormatChunking();
+  const config: FormatChunkingConfig = {};
+  for (const item of formats) {
+    const [name = '', group, ...extra] = item.split(':');
+    if (!(CHUNKING_FORMATS as readonly string[]).includes(name)) {
+      throw new StrataError('INVALID_ARGUMENT', `unknown archive format "${name}" for format-aware chunking; known: ${CHUNKING_FORMATS.join(', ')} (or none)`);
+    }
+    const groupBelow = group === undefined ? undefined : Number(group);
+    if (extra.length > 0 || (groupBelow !== undefined && (group === '' || !Number.isSafeInteger(groupBelow) || groupBelow < 0 || groupBelow > CHUNK_LIMITS.max))) {
+      throw new StrataError('INVALID_ARGUMENT', `"${item}": the size after the format must be a whole number of bytes from 0 to ${CHUNK_LIMITS.max} (members up to it are grouped)`);
+    }
+    const format = name as ChunkingFormat;
+    const defaults = DEFAULT_FORMAT_CHUNKING[format];
+    const entry = { strategy: defaults.strategy, groupBelow: groupBelow ?? defaults.groupBelow };
+    if (format === 'tar') config.tar = entry as FormatChunkingConfig['tar'];
+    else config.zip = entry as FormatChunkingConfig['zip'];
+  }
+  return config;
 }
 
 /** Creates a repository: at `repo` itself, or in `<dir>/.strata`. */

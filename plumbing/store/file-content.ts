@@ -52,7 +52,11 @@ export interface StoreContentOptions {
   writeChunk?: (chunk: Uint8Array) => Promise<ChunkWrite>;
   /** `writeChunk` copies the chunk before it returns, so the chunker may reuse its buffer. */
   copiesChunks?: boolean;
-  /** Writes in flight at once; bounds memory at about (inFlight + 2) * maxSize. Default 4. */
+  /**
+   * Writes in flight at once, counted in maximum-size chunks: bounds memory at about
+   * (inFlight + 2) * maxSize. Smaller chunks (an archive's member headers) may be up to
+   * SMALL_IN_FLIGHT times as many, so their round trips overlap. Default 4.
+   */
   inFlight?: number;
   /** Called after each chunk with the bytes consumed so far. */
   onBytes?: (bytes: number) => void;
@@ -62,6 +66,12 @@ export interface StoreContentOptions {
  * Splits a stream of bytes into chunks and stores them: one chunk is a blob; more become blobs plus
  * a `chunks` list, written after all its chunks. Memory stays bounded whatever the size.
  */
+/** Chunks up to this size are read synchronously when the store allows it (see readContent). */
+const SYNC_READ_LIMIT = 64 * 1024;
+
+/** How many more chunks than `inFlight` may be in flight when they are small (see StoreContentOptions). */
+const SMALL_IN_FLIGHT = 32;
+
 /** Chunks up to this size are remembered to detect a repeat of the same bytes (a copy is cheap here). */
 const REPEAT_CHECK_LIMIT = 256 * 1024;
 
@@ -84,6 +94,8 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
   const pending = new Set<Promise<void>>();
   let newObjects = 0;
   let newStoredBytes = 0;
+  let pendingBytes = 0;
+  const byteLimit = limit * strategy.maxSize;
   let size = 0;
   let failure: unknown;
 
@@ -131,10 +143,12 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
     let id: Promise<string>;
     if (write) {
       const p = put(chunk);
-      track(ref, p);
+      const bytes = chunk.length;
+      pendingBytes += bytes;
+      track(ref, p.finally(() => (pendingBytes -= bytes)));
       id = p.then((r) => r.id);
       id.catch(() => undefined);
-      while (pending.size >= limit) await Promise.race(pending);
+      while (pending.size >= limit * SMALL_IN_FLIGHT || (pending.size >= limit && pendingBytes >= byteLimit)) await Promise.race(pending);
     } else {
       ref.id = computeObjectId('blob', chunk);
       id = Promise.resolve(ref.id);
@@ -184,7 +198,13 @@ export async function* readContent(objects: ObjectStore, id: ObjectId, readAhead
   const list = obj.chunkList.chunks;
   const queue: Promise<Buffer>[] = [];
   const fetch = async (ref: ChunkRef): Promise<Buffer> => {
-    const chunk = await objects.readKind(ref.id, 'blob');
+    // Small chunks (an archive's member headers and small members) are read without waiting where the
+    // store can (a local disk): a round trip through the thread pool costs more than the read itself.
+    const small = ref.size <= SYNC_READ_LIMIT ? objects.readRawSync(ref.id) : undefined;
+    if (small && small.kind !== 'blob') {
+      throw new StrataError('WRONG_KIND', `object ${ref.id} is a ${small.kind}, not a blob`, { data: { id: ref.id, kind: small.kind } });
+    }
+    const chunk = small ?? (await objects.readKind(ref.id, 'blob'));
     if (chunk.body.length !== ref.size) {
       throw new StrataError('OBJECT_CORRUPT', `chunk ${ref.id} of ${id} has ${chunk.body.length} bytes, the list says ${ref.size}`, {
         data: { id, chunk: ref.id },
@@ -192,11 +212,25 @@ export async function* readContent(objects: ObjectStore, id: ObjectId, readAhead
     }
     return chunk.body;
   };
+  // Read ahead `readAhead` chunks, or more while they are small (an archive's member headers), up to
+  // the bytes `readAhead` chunks of 1 MiB would hold, so small reads overlap.
+  const byteBudget = readAhead * 1024 * 1024;
+  let queuedBytes = 0;
+  const sizes: number[] = [];
   let next = 0;
-  while (next < list.length && queue.length < readAhead) queue.push(fetch(list[next++] as ChunkRef));
+  const more = (): boolean =>
+    next < list.length && (queue.length < readAhead || (queue.length < readAhead * SMALL_IN_FLIGHT && queuedBytes + (list[next] as ChunkRef).size <= byteBudget));
+  const push = (): void => {
+    const ref = list[next++] as ChunkRef;
+    queuedBytes += ref.size;
+    sizes.push(ref.size);
+    queue.push(fetch(ref));
+  };
+  while (more()) push();
   while (queue.length > 0) {
     const head = queue.shift() as Promise<Buffer>;
-    if (next < list.length) queue.push(fetch(list[next++] as ChunkRef));
+    queuedBytes -= sizes.shift() as number;
+    while (more()) push();
     // Avoid unhandled rejections of read-ahead promises if the consumer stops early.
     for (const p of queue) p.catch(() => undefined);
     yield await head;

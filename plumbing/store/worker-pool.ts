@@ -13,6 +13,8 @@ export type { FileResult } from './worker-protocol.js';
 const BATCH = 32;
 /** Transfer buffers kept for reuse. */
 const SPARE_BUFFERS = 4;
+/** Chunks below this size are sent in a buffer of their own size, never a reused one. */
+const SMALL_CHUNK = 64 * 1024;
 
 interface Lane {
   worker: Worker;
@@ -125,11 +127,12 @@ export class ObjectWorkerPool {
    */
   async storeChunk(chunk: Uint8Array): Promise<{ id: string; written: boolean; storedSize: number }> {
     if (this.lanes.length < this.max && chooseLevel(chunk, this.compressionLevel) > 0) this.addLane();
-    let data = this.spare.pop();
-    if (!data || data.byteLength < chunk.length) data = new ArrayBuffer(Math.max(chunk.length, 1024 * 1024));
+    // Small chunks (an archive's member headers) get a buffer of their own size: many are in flight.
+    let data = chunk.length < SMALL_CHUNK ? undefined : this.spare.pop();
+    if (!data || data.byteLength < chunk.length) data = new ArrayBuffer(chunk.length < SMALL_CHUNK ? chunk.length : Math.max(chunk.length, 1024 * 1024));
     new Uint8Array(data, 0, chunk.length).set(chunk);
     const reply = await this.send({ type: 'chunk', seq: ++this.seq, data, length: chunk.length }, [data]);
-    if (reply.type === 'chunk' && reply.data && this.spare.length < SPARE_BUFFERS) this.spare.push(reply.data);
+    if (reply.type === 'chunk' && reply.data && reply.data.byteLength >= SMALL_CHUNK && this.spare.length < SPARE_BUFFERS) this.spare.push(reply.data);
     if (reply.type !== 'chunk' || !reply.ok) {
       const message = reply.type === 'chunk' && !reply.ok ? reply.message : 'unexpected reply';
       throw new StrataError('IO_ERROR', `cannot store a chunk: ${message}`);

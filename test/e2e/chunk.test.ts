@@ -68,6 +68,15 @@ describe('chunk', () => {
       size: image.length,
       chunking: { algorithm: 'fastcdc-2020', minSize: 4096, avgSize: 16384, maxSize: 65535, normalization: 1 },
       chunks: first.chunks.map((c) => ({ offset: c.offset, length: c.length, id: blobId(image.subarray(c.offset, c.offset + c.length)) })),
+      // Outside a repository, a new repository's per-format chunking applies (a JPEG is not a zip).
+      formatChunking: { zip: { strategy: 'zip-members', groupBelow: 65536 } },
+      explanation: { strategy: 'generic', reason: 'the content is not zip' },
+      summary: {
+        count: first.chunks.length,
+        minSize: Math.min(...first.chunks.map((c) => c.length)),
+        maxSize: Math.max(...first.chunks.map((c) => c.length)),
+        avgSize: Math.round(image.length / first.chunks.length),
+      },
     });
   });
 

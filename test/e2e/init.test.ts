@@ -7,7 +7,7 @@ afterAll(removeTempDirs);
 
 const DEFAULT_CONFIG =
   '{"chunking":{"algorithm":"fastcdc-2020","avgSize":1048576,"maxSize":4194304,"minSize":65536,"normalization":1},' +
-  '"compression":{"algorithm":"zlib","level":1},"format":"strata","formatVersion":1,"hash":"sha256"}\n';
+  '"compression":{"algorithm":"zlib","level":1},"format":"strata","formatChunking":{"zip":{"groupBelow":65536,"strategy":"zip-members"}},"formatVersion":1,"hash":"sha256"}\n';
 
 const PLUMBING = [
   'init',
@@ -32,7 +32,7 @@ describe('init', () => {
     const project = tempDir('init');
     const out = ok(['init'], { cwd: project });
     const repo = join(project, '.strata');
-    expect(out).toBe(`Initialized empty strata repository in ${repo} (FastCDC 64.0 KiB / 1.0 MiB / 4.0 MiB, zlib level 1)`);
+    expect(out).toBe(`Initialized empty strata repository in ${repo} (FastCDC 64.0 KiB / 1.0 MiB / 4.0 MiB, zip by members, zlib level 1)`);
     expect(readFileSync(join(repo, 'config'), 'utf8')).toBe(DEFAULT_CONFIG);
     expect(readFileSync(join(repo, 'HEAD'), 'utf8')).toBe('ref: refs/heads/main\n');
     expect(statSync(join(repo, 'objects')).isDirectory()).toBe(true);
@@ -82,15 +82,16 @@ describe('init', () => {
         formatVersion: 1,
         hash: 'sha256',
         chunking: { algorithm: 'fastcdc-2020', minSize: 4096, avgSize: 16384, maxSize: 65535, normalization: 1 },
+        formatChunking: { zip: { strategy: 'zip-members', groupBelow: 65536 } },
         compression: { algorithm: 'zlib', level: 1 },
       },
     });
     expect(readFileSync(join(base, 'a', 'config'), 'utf8')).toBe(
       '{"chunking":{"algorithm":"fastcdc-2020","avgSize":16384,"maxSize":65535,"minSize":4096,"normalization":1},' +
-        '"compression":{"algorithm":"zlib","level":1},"format":"strata","formatVersion":1,"hash":"sha256"}\n',
+        '"compression":{"algorithm":"zlib","level":1},"format":"strata","formatChunking":{"zip":{"groupBelow":65536,"strategy":"zip-members"}},"formatVersion":1,"hash":"sha256"}\n',
     );
 
-    expect(rb!.stdout).toBe(`Initialized empty strata repository in ${join(base, 'b')} (FastCDC 16.0 KiB / 256.0 KiB / 1.0 MiB, zlib level 6)\n`);
+    expect(rb!.stdout).toBe(`Initialized empty strata repository in ${join(base, 'b')} (FastCDC 16.0 KiB / 256.0 KiB / 1.0 MiB, zip by members, zlib level 6)\n`);
     const config = JSON.parse(readFileSync(join(base, 'b', 'config'), 'utf8'));
     expect(config.chunking).toEqual({ algorithm: 'fastcdc-2020', minSize: 16384, avgSize: 262144, maxSize: 1048576, normalization: 1 });
     expect(config.compression).toEqual({ algorithm: 'zlib', level: 6 });

@@ -120,11 +120,13 @@ describe('tar-members chunking', () => {
         expect(explained.strategy).toBe('tar-members');
         expect(explained.stop?.reason).toBe('end-of-archive marker');
         expect(explained.members).toBe(members.length);
-        for (const m of layout) {
-          expect(cuts.has(m.header)).toBe(true);
+        layout.forEach((m, i) => {
+          // A member without data shares its header region with the members after it.
+          if (i === 0 || layout[i - 1]!.size > 0) expect(cuts.has(m.header)).toBe(true);
+          if (m.size === 0) return;
           expect(cuts.has(m.data)).toBe(true);
           expect(cuts.has(m.data + Math.ceil(m.size / 512) * 512)).toBe(true);
-        }
+        });
       }),
       { numRuns: 150 },
     );
@@ -222,11 +224,12 @@ describe('zip-members chunking', () => {
         expect(strategy.explain()).toMatchObject({ strategy: members.length > 0 ? 'zip-members' : 'generic' });
         if (members.length === 0) return;
         expect(strategy.explain().stop).toMatchObject({ damaged: false, offset: central });
-        for (const h of headers) {
-          expect(cuts.has(h.header)).toBe(true);
+        headers.forEach((h, i) => {
+          if (i === 0 || headers[i - 1]!.size > 0) expect(cuts.has(h.header)).toBe(true);
+          if (h.size === 0) return;
           expect(cuts.has(h.data)).toBe(true);
           expect(cuts.has(h.data + h.size)).toBe(true);
-        }
+        });
       }),
       { numRuns: 150 },
     );
@@ -269,6 +272,24 @@ describe('zip-members chunking', () => {
   });
 });
 
+describe('a real Krita document (test/fixtures/chunking)', () => {
+  const kra = readFileSync(new URL('../../fixtures/chunking/Comics-USTemplate.kra', import.meta.url));
+
+  it('is followed member by member to its central directory, and round-trips', async () => {
+    const strategy = chunking.forFile({ name: 'Comics-USTemplate.kra' }) as FormatAwareChunker;
+    const chunks = await checkCuts(kra, 'Comics-USTemplate.kra', 65536);
+    strategy.chunkData(kra);
+    const { headers, central } = zipLayout(kra);
+    expect(headers.length).toBe(19);
+    expect(strategy.explain()).toMatchObject({ strategy: 'zip-members', format: 'zip', hint: 'zip', members: 19, stop: { offset: central, damaged: false } });
+    const cuts = offsets(chunks);
+    headers.forEach((h, i) => {
+      if (i === 0 || headers[i - 1]!.size > 0) expect(cuts.has(h.header)).toBe(true);
+      if (h.size > 0) expect(cuts.has(h.data)).toBe(true);
+    });
+  });
+});
+
 describe('detection and configuration', () => {
   const tar = makeTar([
     { name: 'one.txt', data: pseudoRandomBytes(1, 3000), mtime: 5 },
@@ -299,6 +320,23 @@ describe('detection and configuration', () => {
     expect(chunking.forFile({ name: 'a.tar', size: 256 })).toBe(chunking.generic);
   });
 
+  it('members without data share one header region with the next member that has data', () => {
+    const { tar: folders, layout } = makeTar([
+      { name: 'dir/', data: new Uint8Array(0), mtime: 1, type: '5' },
+      { name: 'dir/empty', data: new Uint8Array(0), mtime: 1 },
+      { name: 'dir/link', data: new Uint8Array(0), mtime: 1, type: '2' },
+      { name: 'dir/file', data: pseudoRandomBytes(9, 1000), mtime: 1 },
+    ]);
+    expect(lengths(chunking.forFile({}).chunkData(folders))).toEqual([4 * 512, 1024, 1024]);
+    expect(layout[3]!.data).toBe(2048);
+    const zipped = makeZip([
+      { name: 'a/', data: new Uint8Array(0), level: 0, mtime: new Date('2020-01-01') },
+      { name: 'a/b', data: pseudoRandomBytes(1, 600), level: 0, mtime: new Date('2020-01-01') },
+    ]);
+    const { headers, central } = zipLayout(zipped);
+    expect(lengths(chunking.forFile({}).chunkData(zipped))).toEqual([headers[1]!.data, 600, zipped.length - central]);
+  });
+
   it('a damaged look-alike falls back to FastCDC from where the damage is', () => {
     const damaged = Uint8Array.from(tar);
     damaged[3 * 512 + 7000] ^= 0xff; // inside the second member's data: harmless
@@ -321,5 +359,73 @@ describe('detection and configuration', () => {
     expect(cut.at(-1)).toBe(1024);
     // zip is not enabled there: generic
     expect(lengths(withFormats.forFile({ name: 'a.zip' }).chunkData(zip))).toEqual(lengths(generic.chunkData(zip)));
+  });
+});
+
+describe('grouping small members (groupBelow)', () => {
+  const grouped = (groupBelow: number): FileChunking =>
+    new FileChunking(new FastCdcChunker(PARAMS), { tar: { strategy: 'tar-members', groupBelow }, zip: { strategy: 'zip-members', groupBelow } }, PARAMS.minSize);
+
+  it('round-trips tar and zip, cuts within 1..max, the same whole or streamed, for any groupBelow', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(tarMembers(12_000).map((m) => makeTar(m).tar), zipMembers(12_000).map(makeZip)),
+        fc.integer({ min: 0, max: 6000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        blockSize,
+        async (archive, groupBelow, cut, block) => {
+          const chunking = grouped(groupBelow);
+          for (const data of [archive, archive.subarray(0, Math.floor(cut * archive.length))]) {
+            const chunks = chunking.forFile({}).chunkData(data);
+            expect(Buffer.concat(chunks).equals(Buffer.from(data))).toBe(true);
+            for (const c of chunks) expect(c.length).toBeLessThanOrEqual(PARAMS.maxSize);
+            expect(await streamed(chunking.forFile({}), data, block)).toEqual(lengths(chunks));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('members with data above groupBelow keep their data chunks when headers change; small ones share chunks', () => {
+    fc.assert(
+      fc.property(tarMembers(20_000), fc.integer({ min: 1, max: 2 ** 30 }), (members, shift) => {
+        const chunking = grouped(1024);
+        const before = makeTar(members);
+        const after = makeTar(members.map((m) => ({ ...m, mtime: m.mtime + shift })));
+        const a = chunking.forFile({}).chunkData(before.tar);
+        const b = chunking.forFile({}).chunkData(after.tar);
+        if (before.tar.length <= PARAMS.minSize) return;
+        before.layout.forEach((x, i) => {
+          const pad = Math.ceil(x.size / 512) * 512;
+          if (pad <= 1024) return;
+          const y = after.layout[i]!;
+          expect(chunksWithin(a, x.data, x.data + pad)).toBeDefined();
+          expect(chunksWithin(b, y.data, y.data + pad)).toEqual(chunksWithin(a, x.data, x.data + pad));
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('in a zip, replacing one member leaves the chunks of members far from it unchanged', () => {
+    const members = Array.from({ length: 400 }, (_, i) => ({ name: `m/${i}.txt`, data: pseudoRandomBytes(i + 1, 200 + ((i * 37) % 900)), level: 0 as const, mtime: new Date('2022-02-02') }));
+    const chunking = grouped(1024);
+    const a = chunking.forFile({}).chunkData(makeZip(members));
+    const changed = members.map((m, i) => (i === 200 ? { ...m, data: pseudoRandomBytes(9999, 700) } : m));
+    const zip = makeZip(changed);
+    const b = chunking.forFile({}).chunkData(zip);
+    const known = new Set(a.map(sha));
+    const { central } = zipLayout(zip);
+    let at = 0;
+    const fresh: number[] = [];
+    for (const c of b) {
+      if (at < central && !known.has(sha(c))) fresh.push(c.length);
+      at += c.length;
+    }
+    // Among the members: only the group holding the replaced one, and the next (its end may move).
+    expect(fresh.length).toBeGreaterThanOrEqual(1);
+    expect(fresh.length).toBeLessThanOrEqual(2);
+    expect(a.length).toBeLessThan(members.length / 2);
   });
 });
