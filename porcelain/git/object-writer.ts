@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
@@ -24,6 +24,10 @@ export class GitObjectWriter {
   /** Objects known to exist (written or found) in this run. */
   private readonly known = new Set<string>();
   private readonly folders = new Set<string>();
+  private readonly listings = new Map<string, Promise<Set<string>>>();
+  /** Temporary file names: this process, a random tag per writer, a counter. */
+  private readonly tag = `${process.pid}_${randomBytes(4).toString('hex')}`;
+  private counter = 0;
   /** Objects newly written, and their compressed bytes. */
   written = 0;
   writtenBytes = 0;
@@ -35,16 +39,26 @@ export class GitObjectWriter {
     return { dir, file: join(dir, oid.slice(2)) };
   }
 
-  /** Whether the object is stored loose (packed objects are not looked for: writing one again loose is harmless). */
+  /**
+   * Whether the object is stored loose (packed objects are not looked for: writing one again loose is
+   * harmless). Each fan-out folder is listed once, not each object looked up: most objects of an export
+   * are new, and a failed lookup per object costs more than the listing.
+   */
   async hasLoose(oid: string): Promise<boolean> {
     if (this.known.has(oid)) return true;
-    try {
-      await stat(this.pathOf(oid).file);
-      this.known.add(oid);
-      return true;
-    } catch {
-      return false;
+    return (await this.listing(oid.slice(0, 2))).has(oid.slice(2));
+  }
+
+  private listing(prefix: string): Promise<Set<string>> {
+    let names = this.listings.get(prefix);
+    if (!names) {
+      names = readdir(join(this.gitdir, 'objects', prefix)).then(
+        (list) => new Set(list),
+        () => new Set<string>(),
+      );
+      this.listings.set(prefix, names);
     }
+    return names;
   }
 
   private async folder(dir: string): Promise<void> {
@@ -54,7 +68,7 @@ export class GitObjectWriter {
   }
 
   private tempIn(dir: string): string {
-    return join(dir, `tmp_obj_${process.pid}_${randomBytes(6).toString('hex')}`);
+    return join(dir, `tmp_obj_${this.tag}_${this.counter++}`);
   }
 
   /** Renames a written temporary file into place; false (and the file removed) when the object was there already. */
