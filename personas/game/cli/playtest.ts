@@ -139,9 +139,12 @@ function parseBounds(text: string | undefined): { minX: number; minY: number; ma
 function distText(name: string, d: DistributionSummary, unit: string): string[] {
   if (d.samples === 0) return [`${name}: no samples`];
   const peak = Math.max(...d.histogram.map((b) => b.count));
+  // Empty bins below the lowest and above the highest sample are left out.
+  const first = d.histogram.findIndex((b) => b.count > 0);
+  const last = d.histogram.length - 1 - [...d.histogram].reverse().findIndex((b) => b.count > 0);
   return [
     `${name} (${d.samples} samples): min ${d.min} · p5 ${d.p5} · median ${d.p50} · p95 ${d.p95} · max ${d.max} ${unit}`,
-    ...d.histogram.map((b) => `  ${`${b.from}${b.to === null ? '+' : `–${b.to}`}`.padEnd(11)} ${String(b.count).padStart(9)} ${'#'.repeat(peak > 0 ? Math.round((40 * b.count) / peak) : 0)}`),
+    ...d.histogram.slice(first, last + 1).map((b) => `  ${`${b.from}${b.to === null ? '+' : `–${b.to}`}`.padEnd(11)} ${String(b.count).padStart(9)} ${'#'.repeat(peak > 0 ? Math.round((40 * b.count) / peak) : 0)}`),
   ];
 }
 
@@ -255,13 +258,14 @@ const compareCommand = defineCommand({
     const r = await comparePlaytests({ repo, a: args.a, b: args.b });
     if (ctx.json) return ctx.printJson(r);
     const fmt = (v: number | null): string => (v === null ? '-' : String(v));
+    const fmtP = (p: number | null): string => (p === null ? '-' : p < 1e-6 ? '<1e-6' : String(p));
     ctx.print(`A: ${r.a.ref} (${shortId(r.a.version)}), ${r.a.sessions} session(s), ${r.a.events} events`);
     ctx.print(`B: ${r.b.ref} (${shortId(r.b.version)}), ${r.b.sessions} session(s), ${r.b.events} events`);
     ctx.print('');
     ctx.print(`${'metric'.padEnd(34)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'B − A'.padStart(10)} ${'n A'.padStart(8)} ${'n B'.padStart(8)}  ${'p'.padStart(9)}  test`);
     for (const m of r.metrics) {
       const name = m.level === undefined ? m.metric : `${m.metric} [${m.level}]`;
-      ctx.print(`${name.padEnd(34)} ${fmt(m.a).padStart(10)} ${fmt(m.b).padStart(10)} ${fmt(m.delta).padStart(10)} ${String(m.nA).padStart(8)} ${String(m.nB).padStart(8)}  ${fmt(m.p).padStart(9)}${m.significant ? '*' : ' '} ${m.test}`);
+      ctx.print(`${name.padEnd(34)} ${fmt(m.a).padStart(10)} ${fmt(m.b).padStart(10)} ${fmt(m.delta).padStart(10)} ${String(m.nA).padStart(8)} ${String(m.nB).padStart(8)}  ${fmtP(m.p).padStart(9)}${m.significant ? '*' : ' '} ${m.test}`);
     }
     ctx.print('');
     ctx.print(`* significant at p < ${r.alpha} (two-sided). Session length in ms.`);
