@@ -125,7 +125,7 @@ describe('strata game playtest', () => {
     expect(rate.significant).toBe(true);
     expect(c.metrics.find((m) => m.metric === 'fps_p50')).toMatchObject({ significant: true });
     const text = ok(['game', 'playtest', 'compare', 'build-1', 'build-2'], { cwd: dir });
-    expect(text).toMatch(/^completion_rate\s+[\d.]+\s+[\d.]+\s+-[\d.]+\s+95\s+\d+\s+[\d.e-]+\* two-proportion z-test$/m);
+    expect(text).toMatch(/^completion_rate\s+[\d.]+\s+[\d.]+\s+-[\d.]+\s+95\s+\d+\s+(<1e-6|[\d.]+)\* two-proportion z-test$/m);
     expect(text).toContain('Mann-Whitney U');
     const all = okJson<{ sessions: number; version: string }>(['game', 'playtest', 'analyze', '--version', 'build-1', '--json'], { cwd: dir });
     expect(all).toMatchObject({ sessions: 5, version: v1 });
