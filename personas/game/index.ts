@@ -19,7 +19,7 @@ export { FIELD_ALIASES, DEFAULT_PERSONAL_COLUMNS, normaliseColumn, parseFieldMap
 export { pseudonymise, secretFingerprint } from './feedback/pseudonym.js';
 export { sentiment, tokenize, type Sentiment } from './feedback/sentiment.js';
 export { DEFAULT_CATEGORY_RULES, compileCategoryRules, categorise, type CategoryRule, type CategoryRulesFile } from './feedback/categories.js';
-export { SIGNIFICANCE_TESTS, fisherExactGreater, twoProportionZGreater, proportionTest, logFactorial, type SignificanceTest, type ProportionSample, type TestResult as ProportionTestResult } from './feedback/stats.js';
+export { SIGNIFICANCE_TESTS, P_ADJUSTMENTS, holmAdjust, fisherExactGreater, twoProportionZGreater, proportionTest, logFactorial, type SignificanceTest, type PAdjustment, type ProportionSample, type TestResult as ProportionTestResult } from './feedback/stats.js';
 export { analyseItem, summarise, buildReportGroups, type AnalysedItem, type FeedbackSummary, type CategoryCount, type GroupInput, type CategoryRise, type ReportGroup } from './feedback/report.js';
 export { FEEDBACK_CONFIG_FILES, FeedbackConfigSchema, parseFeedbackConfig, settingsFrom, type FeedbackConfigFile, type FeedbackSettings } from './feedback/config.js';
 export type { ConfigChangeProvider, ConfigChangeSummary, PlatformConfigChanges, ConfigKeyChange, ConfigValue, ReleaseNotesSection, ReleaseNotesSectionProvider } from './core/release-notes-sections.js';

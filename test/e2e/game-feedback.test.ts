@@ -156,6 +156,10 @@ describe('strata game feedback', () => {
     expect(human).toContain('crash after rc1: 50.0% of 20 (was 5.0% of 20 at beta-1), p = 0.0017');
     const strict = ok(['game', 'feedback', 'report', '--test', 'z', '--alpha', '0.0001'], { cwd: project });
     expect(strict).toContain('two-proportion z-test');
+    // Holm over 9 categories at one version: 9 x 0.00167 = 0.0150, still below 0.05.
+    const holm = ok(['game', 'feedback', 'report', '--adjust', 'holm'], { cwd: project });
+    expect(holm).toContain('p-values Holm-adjusted for all the tests');
+    expect(holm).toContain('p = 0.0017, adjusted 0.0150');
     const m = okJson<{ groups: Array<{ label: string; items: number }> }>(['game', 'feedback', 'report', '--by', 'milestone'], { cwd: project });
     expect(m.groups).toEqual([expect.objectContaining({ label: 'beta-1', items: 40 })]);
   });

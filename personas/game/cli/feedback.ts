@@ -277,12 +277,13 @@ export const feedbackAnalyzeCommand = defineCommand({
   },
 });
 
-const ReportArgs = FilterArgs.extend({ test: z.enum(['fisher', 'z']).optional(), alpha: z.number().optional() });
+const ReportArgs = FilterArgs.extend({ test: z.enum(['fisher', 'z']).optional(), alpha: z.number().optional(), adjust: z.enum(['none', 'holm']).optional() });
 
 function withTest<T>(y: Argv<T>): Argv<T> {
   return y
     .option('test', { type: 'string', choices: ['fisher', 'z'], describe: "one-sided test of a category's share against the group before: fisher (Fisher's exact test, default) or z (two-proportion z-test)" })
-    .option('alpha', { type: 'number', describe: 'significance level (default 0.05)' });
+    .option('alpha', { type: 'number', describe: 'significance level (default 0.05)' })
+    .option('adjust', { type: 'string', choices: ['none', 'holm'], describe: "adjust the p-values for the number of tests (every category at every version): none (default) or holm (Holm's method)" });
 }
 
 export const feedbackReportCommand = defineCommand({
@@ -294,7 +295,7 @@ export const feedbackReportCommand = defineCommand({
   run: async (args, ctx) => {
     const repo = await ctx.openRepo();
     const { feedbackReport } = await import('../ops/feedback-query.js');
-    const r = await feedbackReport({ repo, by: args.by, filter: filterOf(args), ...(args.test === undefined ? {} : { test: args.test }), ...(args.alpha === undefined ? {} : { alpha: args.alpha }), ...(args.config === undefined ? {} : { config: args.config }) });
+    const r = await feedbackReport({ repo, by: args.by, filter: filterOf(args), ...(args.test === undefined ? {} : { test: args.test }), ...(args.alpha === undefined ? {} : { alpha: args.alpha }), ...(args.adjust === undefined ? {} : { adjust: args.adjust }), ...(args.config === undefined ? {} : { config: args.config }) });
     if (ctx.json) return ctx.printJson(r);
     if (r.groups.length === 0) return ctx.print(`no linked feedback${r.ungrouped > 0 ? ` (${r.ungrouped} items without a ${args.by})` : ''}`);
     const head = [args.by, 'date', 'items', 'rating', 'sentiment', ...r.categories];
@@ -309,11 +310,11 @@ export const feedbackReportCommand = defineCommand({
     const lines = [table(head, rows), ''];
     const rises = r.groups.filter((g) => g.rises.length > 0);
     const testName = r.test === 'fisher' ? "Fisher's exact test" : 'two-proportion z-test';
-    lines.push(`rises (one-sided ${testName} of each category's share against the ${args.by} before, alpha ${r.alpha}):`);
+    lines.push(`rises (one-sided ${testName} of each category's share against the ${args.by} before, alpha ${r.alpha}${r.adjust === 'holm' ? ', p-values Holm-adjusted for all the tests' : ''}):`);
     if (rises.length === 0) lines.push('  none');
     for (const g of rises) {
       for (const x of g.rises) {
-        lines.push(`  ${x.category} after ${g.label}: ${pct(x.after.share)} of ${x.after.n} (was ${pct(x.before.share)} of ${x.before.n} at ${g.previous?.label ?? '?'}), p = ${pValue(x.p)}`);
+        lines.push(`  ${x.category} after ${g.label}: ${pct(x.after.share)} of ${x.after.n} (was ${pct(x.before.share)} of ${x.before.n} at ${g.previous?.label ?? '?'}), p = ${pValue(x.p)}${x.pAdjusted === undefined ? '' : `, adjusted ${pValue(x.pAdjusted)}`}`);
       }
     }
     if (r.ungrouped > 0) lines.push(`${plural(r.ungrouped, 'item')} without a ${args.by} ${r.ungrouped === 1 ? 'is' : 'are'} not in the table`);
@@ -330,13 +331,14 @@ export const feedbackCorrelateCommand = defineCommand({
   run: async (args, ctx) => {
     const repo = await ctx.openRepo();
     const { correlateFeedback } = await import('../ops/feedback-query.js');
-    const r = await correlateFeedback({ repo, category: args.category, filter: filterOf({ ...args, category: undefined }), ...(args.test === undefined ? {} : { test: args.test }), ...(args.alpha === undefined ? {} : { alpha: args.alpha }), ...(args.config === undefined ? {} : { config: args.config }) });
+    const r = await correlateFeedback({ repo, category: args.category, filter: filterOf({ ...args, category: undefined }), ...(args.test === undefined ? {} : { test: args.test }), ...(args.alpha === undefined ? {} : { alpha: args.alpha }), ...(args.adjust === undefined ? {} : { adjust: args.adjust }), ...(args.config === undefined ? {} : { config: args.config }) });
     if (ctx.json) return ctx.printJson(r);
-    if (r.versions.length === 0) return ctx.print(`${r.category} did not rise significantly after any version (alpha ${r.alpha})`);
+    const level = `alpha ${r.alpha}${r.adjust === 'holm' ? ', Holm-adjusted' : ''}`;
+    if (r.versions.length === 0) return ctx.print(`${r.category} did not rise significantly after any version (${level})`);
     const limit = args.files ?? 20;
-    const lines = [`${r.category} rose significantly after ${r.versions.length} version${r.versions.length === 1 ? '' : 's'} (alpha ${r.alpha}):`];
+    const lines = [`${r.category} rose significantly after ${plural(r.versions.length, 'version')} (${level}):`];
     for (const v of r.versions) {
-      lines.push(`${shortId(v.version)} ${v.label}: ${pct(v.rise.after.share)} of ${v.rise.after.n} items, was ${pct(v.rise.before.share)} of ${v.rise.before.n} at ${v.previous.label}; p = ${pValue(v.rise.p)}`);
+      lines.push(`${shortId(v.version)} ${v.label}: ${pct(v.rise.after.share)} of ${v.rise.after.n} items, was ${pct(v.rise.before.share)} of ${v.rise.before.n} at ${v.previous.label}; p = ${pValue(v.rise.p)}${v.rise.pAdjusted === undefined ? '' : `, adjusted ${pValue(v.rise.pAdjusted)}`}`);
       lines.push(`  changed since ${v.previous.label}: ${plural(v.files.length, 'file')}${v.groups.length === 0 ? '' : ` (${v.groups.map((g) => `${g.group} ${g.files}`).join(', ')})`}`);
       for (const f of v.files.slice(0, limit)) lines.push(`    ${f.change.padEnd(8)} ${f.group.padEnd(8)} ${f.oldPath === undefined ? f.path : `${f.oldPath} -> ${f.path}`}`);
       if (v.files.length > limit) lines.push(`    … and ${v.files.length - limit} more`);

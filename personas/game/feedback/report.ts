@@ -6,7 +6,7 @@
 import { categorise, type CategoryRule } from './categories.js';
 import type { FeedbackItem } from './item.js';
 import { sentiment } from './sentiment.js';
-import { proportionTest, type SignificanceTest } from './stats.js';
+import { holmAdjust, proportionTest, type PAdjustment, type SignificanceTest } from './stats.js';
 
 /** An item with what analysis found. */
 export interface AnalysedItem extends FeedbackItem {
@@ -90,6 +90,8 @@ export interface CategoryRise {
   before: { hits: number; n: number; share: number };
   test: SignificanceTest;
   p: number;
+  /** With an adjustment for many tests: the adjusted p-value (compared with alpha instead of p). */
+  pAdjusted?: number;
   z?: number;
 }
 
@@ -107,43 +109,48 @@ export interface ReportGroup extends FeedbackSummary {
 
 /**
  * Rows for groups in time order; each group's category shares are tested against the group before it
- * (one-sided: did the share rise?).
+ * (one-sided: did the share rise?). With `adjust: 'holm'` the p-values of all those tests together are
+ * adjusted by Holm's method before they are compared with alpha.
  */
-export function buildReportGroups(groups: readonly GroupInput[], categories: readonly string[], test: SignificanceTest, alpha: number): ReportGroup[] {
+export function buildReportGroups(groups: readonly GroupInput[], categories: readonly string[], test: SignificanceTest, alpha: number, adjust: PAdjustment = 'none'): ReportGroup[] {
   const ordered = [...groups].sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
-  const out: ReportGroup[] = [];
+  const rows: Array<{ group: GroupInput; summary: FeedbackSummary; previous?: GroupInput; tests: CategoryRise[] }> = [];
   let prev: { group: GroupInput; summary: FeedbackSummary } | undefined;
   for (const g of ordered) {
     const summary = summarise(g.items, categories);
-    const rises: CategoryRise[] = [];
+    const tests: CategoryRise[] = [];
     if (prev && summary.items > 0 && prev.summary.items > 0) {
       for (const c of summary.categories) {
         const before = prev.summary.categories.find((x) => x.category === c.category)?.count ?? 0;
         const r = proportionTest(test, { hits: c.count, n: summary.items }, { hits: before, n: prev.summary.items });
-        if (r.after > r.before && r.p < alpha) {
-          rises.push({
-            category: c.category,
-            after: { hits: c.count, n: summary.items, share: round(r.after) },
-            before: { hits: before, n: prev.summary.items, share: round(r.before) },
-            test,
-            p: r.p,
-            ...(r.z === undefined ? {} : { z: round(r.z) }),
-          });
-        }
+        tests.push({
+          category: c.category,
+          after: { hits: c.count, n: summary.items, share: round(r.after) },
+          before: { hits: before, n: prev.summary.items, share: round(r.before) },
+          test,
+          p: r.p,
+          ...(r.z === undefined ? {} : { z: round(r.z) }),
+        });
       }
-      rises.sort((a, b) => a.p - b.p);
     }
-    out.push({
-      key: g.key,
-      label: g.label,
-      version: g.version,
-      time: g.time,
-      ...(g.milestone === undefined ? {} : { milestone: g.milestone }),
-      ...(prev ? { previous: { key: prev.group.key, label: prev.group.label, version: prev.group.version } } : {}),
-      ...summary,
-      rises,
-    });
+    rows.push({ group: g, summary, ...(prev ? { previous: prev.group } : {}), tests });
     if (summary.items > 0) prev = { group: g, summary };
   }
-  return out;
+  if (adjust === 'holm') {
+    const all = rows.flatMap((r) => r.tests);
+    const adjusted = holmAdjust(all.map((t) => t.p));
+    all.forEach((t, i) => {
+      t.pAdjusted = adjusted[i] as number;
+    });
+  }
+  return rows.map(({ group: g, summary, previous, tests }) => ({
+    key: g.key,
+    label: g.label,
+    version: g.version,
+    time: g.time,
+    ...(g.milestone === undefined ? {} : { milestone: g.milestone }),
+    ...(previous ? { previous: { key: previous.key, label: previous.label, version: previous.version } } : {}),
+    ...summary,
+    rises: tests.filter((t) => t.after.hits / t.after.n > t.before.hits / t.before.n && (t.pAdjusted ?? t.p) < alpha).sort((a, b) => a.p - b.p),
+  }));
 }

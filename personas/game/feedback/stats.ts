@@ -85,6 +85,26 @@ function share(s: ProportionSample): number {
   return s.n === 0 ? 0 : s.hits / s.n;
 }
 
+/** How p-values of many tests are adjusted: not at all, or by Holm's step-down method (family-wise error at most alpha). */
+export const P_ADJUSTMENTS = ['none', 'holm'] as const;
+export type PAdjustment = (typeof P_ADJUSTMENTS)[number];
+
+/**
+ * Holm-Bonferroni adjusted p-values, in the order given: sorted ascending, the i-th smallest (from 0) is
+ * multiplied by (m - i), capped at 1, and made non-decreasing.
+ */
+export function holmAdjust(ps: readonly number[]): number[] {
+  const m = ps.length;
+  const order = ps.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(m);
+  let running = 0;
+  order.forEach(([p, i], rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    out[i] = running;
+  });
+  return out;
+}
+
 /** 1 - Phi(z), the upper tail of the standard normal distribution. */
 export function normalSf(z: number): number {
   return 0.5 * erfc(z / Math.SQRT2);

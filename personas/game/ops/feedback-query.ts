@@ -11,7 +11,7 @@ import type { CategoryRule } from '../feedback/categories.js';
 import { parseFeedbackTime } from '../feedback/map.js';
 import { pseudonymise } from '../feedback/pseudonym.js';
 import { analyseItem, buildReportGroups, summarise, type AnalysedItem, type FeedbackSummary, type GroupInput, type ReportGroup } from '../feedback/report.js';
-import { SIGNIFICANCE_TESTS, type SignificanceTest } from '../feedback/stats.js';
+import { P_ADJUSTMENTS, SIGNIFICANCE_TESTS, type PAdjustment, type SignificanceTest } from '../feedback/stats.js';
 import { assetGroupOf, type AssetGroup } from '../milestones/asset-groups.js';
 import { fileChanges, type FileChange } from '../milestones/release-notes.js';
 import { listMilestones, type MilestoneInfo } from './milestone.js';
@@ -248,6 +248,8 @@ export interface FeedbackReportOptions {
   test?: SignificanceTest;
   /** Significance level (default 0.05). */
   alpha?: number;
+  /** Adjust the p-values of all the report's tests for their number (default none). */
+  adjust?: PAdjustment;
   config?: string;
 }
 
@@ -255,6 +257,7 @@ export interface FeedbackReportResult {
   by: 'version' | 'milestone';
   test: SignificanceTest;
   alpha: number;
+  adjust: PAdjustment;
   categories: string[];
   /** Groups oldest first. */
   groups: ReportGroup[];
@@ -264,18 +267,20 @@ export interface FeedbackReportResult {
   total: FeedbackSummary;
 }
 
-function checkTest(test: string | undefined, alpha: number | undefined): { test: SignificanceTest; alpha: number } {
+function checkTest(test: string | undefined, alpha: number | undefined, adjust: string | undefined): { test: SignificanceTest; alpha: number; adjust: PAdjustment } {
   const t = (test ?? 'fisher') as SignificanceTest;
   if (!SIGNIFICANCE_TESTS.includes(t)) throw new StrataError('INVALID_ARGUMENT', `--test ${test ?? ''}: one of ${SIGNIFICANCE_TESTS.join(', ')}`);
   const a = alpha ?? 0.05;
   if (!(a > 0 && a < 1)) throw new StrataError('INVALID_ARGUMENT', `--alpha ${a}: a significance level between 0 and 1 (exclusive)`);
-  return { test: t, alpha: a };
+  const adj = (adjust ?? 'none') as PAdjustment;
+  if (!P_ADJUSTMENTS.includes(adj)) throw new StrataError('INVALID_ARGUMENT', `--adjust ${adjust ?? ''}: one of ${P_ADJUSTMENTS.join(', ')}`);
+  return { test: t, alpha: a, adjust: adj };
 }
 
 /** Per-version or per-milestone rows, and the categories that rose significantly. */
 export async function feedbackReport(options: FeedbackReportOptions): Promise<FeedbackReportResult> {
   const { repo, by } = options;
-  const { test, alpha } = checkTest(options.test, options.alpha);
+  const { test, alpha, adjust } = checkTest(options.test, options.alpha, options.adjust);
   const loaded = await load(repo, options.config);
   const keep = await compileFilter(repo, loaded, options.filter ?? {});
   const selected = loaded.items.filter(keep);
@@ -302,7 +307,7 @@ export async function feedbackReport(options: FeedbackReportOptions): Promise<Fe
     }
     g.items.push(it);
   }
-  return { by, test, alpha, categories, groups: buildReportGroups([...groups.values()], categories, test, alpha), ungrouped, total: summarise(selected, categories) };
+  return { by, test, alpha, adjust, categories, groups: buildReportGroups([...groups.values()], categories, test, alpha, adjust), ungrouped, total: summarise(selected, categories) };
 }
 
 /** A readable label of versions: the milestone naming it, else its first tag. */
@@ -339,6 +344,7 @@ export interface CorrelateFeedbackResult {
   category: string;
   test: SignificanceTest;
   alpha: number;
+  adjust: PAdjustment;
   versions: CorrelatedVersion[];
   /** Asset groups ranked: in how many of the versions they changed, then how many files. */
   assetGroups: Array<{ group: AssetGroup; versions: number; files: number }>;
@@ -385,6 +391,7 @@ export async function correlateFeedback(options: CorrelateFeedbackOptions): Prom
     category,
     test: report.test,
     alpha: report.alpha,
+    adjust: report.adjust,
     versions,
     assetGroups: [...groupRank].map(([group, r]) => ({ group, ...r })).sort((a, b) => b.versions - a.versions || b.files - a.files || (a.group < b.group ? -1 : 1)),
     files: [...fileRank.values()].sort((a, b) => b.versions - a.versions || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),

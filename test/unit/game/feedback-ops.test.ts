@@ -206,6 +206,11 @@ describe('feedback report and correlate', () => {
     const z = await feedbackReport({ repo, by: 'version', test: 'z', alpha: 0.01 });
     expect(z.groups[1]?.rises[0]).toMatchObject({ category: 'crash', test: 'z' });
     await expect(feedbackReport({ repo, by: 'version', alpha: 2 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // Holm over the 18 tests (9 categories at 2 versions): 18 x 0.00418 = 0.075, no longer below 0.05.
+    const holm = await feedbackReport({ repo, by: 'version', adjust: 'holm' });
+    expect(holm.adjust).toBe('holm');
+    expect(holm.groups[1]?.rises).toEqual([]);
+    expect((await feedbackReport({ repo, by: 'version', adjust: 'holm', alpha: 0.1 })).groups[1]?.rises[0]?.pAdjusted).toBeCloseTo(18 * 0.004180867084092892, 12);
     const byMilestone = await feedbackReport({ repo, by: 'milestone' });
     expect(byMilestone.groups.map((g) => [g.label, g.items])).toEqual([['alpha', 60]]);
 

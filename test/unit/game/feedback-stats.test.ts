@@ -1,6 +1,6 @@
 /** The significance tests against known values (SciPy 1.17: scipy.special.erfc, scipy.stats.fisher_exact, scipy.stats.norm.sf). */
 import { describe, expect, it } from 'vitest';
-import { erfc, fisherExactGreater, logFactorial, normalSf, proportionTest, twoProportionZGreater } from '../../../personas/game/feedback/stats.js';
+import { erfc, fisherExactGreater, holmAdjust, logFactorial, normalSf, proportionTest, twoProportionZGreater } from '../../../personas/game/feedback/stats.js';
 
 describe('feedback statistics', () => {
   it('erfc matches SciPy across its three ranges', () => {
@@ -32,6 +32,13 @@ describe('feedback statistics', () => {
     expect(fisherExactGreater({ hits: 5, n: 5 }, { hits: 0, n: 5 }).p).toBeCloseTo(1 / 252, 14);
     expect(fisherExactGreater({ hits: 0, n: 0 }, { hits: 0, n: 5 }).p).toBe(1);
     expect(logFactorial(10)).toBeCloseTo(Math.log(3628800), 12);
+  });
+
+  it("Holm's adjustment (as R's p.adjust(c(0.01, 0.04, 0.03, 0.005), 'holm'))", () => {
+    const adj = holmAdjust([0.01, 0.04, 0.03, 0.005]);
+    [0.03, 0.06, 0.06, 0.02].forEach((want, i) => expect(adj[i]).toBeCloseTo(want, 15));
+    expect(holmAdjust([0.5, 0.9])).toEqual([1, 1]);
+    expect(holmAdjust([])).toEqual([]);
   });
 
   it('the two-proportion z-test (pooled)', () => {
