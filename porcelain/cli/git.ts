@@ -79,9 +79,11 @@ export const gitExportCommand = defineCommand({
     if (ctx.json) return ctx.printJson(r);
     const lines: string[] = [];
     lines.push(
-      r.commits.length === 0
-        ? `${r.ref} is up to date in ${r.gitdir} (${shortId(r.head)}): nothing new to export`
-        : `exported ${plural(r.commits.length, 'version')} of ${r.branch} to ${r.gitdir}: ${r.ref} -> ${shortId(r.head)}`,
+      r.commits.length > 0
+        ? `exported ${plural(r.commits.length, 'version')} of ${r.branch} to ${r.gitdir}: ${r.ref} -> ${shortId(r.head)}`
+        : r.refUpdated
+          ? `no new versions of ${r.branch}; ${r.ref} in ${r.gitdir} set to ${shortId(r.head)}`
+          : `${r.ref} is up to date in ${r.gitdir} (${shortId(r.head)}): nothing new to export`,
     );
     if (r.alreadyExported > 0) lines.push(`  ${plural(r.alreadyExported, 'version')} exported before`);
     for (const c of r.commits) lines.push(`  ${shortId(c.version)} -> commit ${shortId(c.commit)}`);

@@ -123,6 +123,10 @@ describe.skipIf(!hasGit)('strata git (real git)', () => {
     expect(runGit(work, ['rev-parse', 'main']).stdout.trim()).toBe(foreign);
     const forced = okJson<{ head: string }>(['git', 'export', work, '--force', '--json'], { cwd: project });
     expect(runGit(work, ['rev-parse', 'main']).stdout.trim()).toBe(forced.head);
+    // Moved in git again, with nothing new in strata: --force sets it back, and says so.
+    runGit(work, ['update-ref', 'refs/heads/main', foreign]);
+    expect(ok(['git', 'export', work, '--force'], { cwd: project })).toMatch(/^no new versions of main; refs\/heads\/main in .* set to [0-9a-f]{12}\n/);
+    expect(runGit(work, ['rev-parse', 'main']).stdout.trim()).toBe(forced.head);
 
     r = strata(['git', 'export', work, '--lfs-threshold', 'lots'], { cwd: project });
     expect([r.code, errorOf(r)]).toEqual([2, 'USAGE']);
