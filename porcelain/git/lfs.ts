@@ -54,9 +54,20 @@ export async function hasLfsObject(gitdir: string, oid: string, size: number): P
 
 /**
  * Streams content into the LFS store, hashing it as it goes; returns its SHA-256. OBJECT_CORRUPT when
- * the blocks do not add up to `size`.
+ * the blocks do not add up to `size`. With `dryRun`, only hashes.
  */
-export async function writeLfsObject(gitdir: string, size: number, blocks: AsyncIterable<Uint8Array>, onBytes?: (n: number) => void): Promise<string> {
+export async function writeLfsObject(gitdir: string, size: number, blocks: AsyncIterable<Uint8Array>, onBytes?: (n: number) => void, dryRun = false): Promise<string> {
+  if (dryRun) {
+    const hash = createHash('sha256');
+    let n = 0;
+    for await (const block of blocks) {
+      n += block.length;
+      hash.update(block);
+      onBytes?.(block.length);
+    }
+    if (n !== size) throw new StrataError('OBJECT_CORRUPT', `content read for an LFS object has ${n} bytes, its tree records ${size}`);
+    return hash.digest('hex');
+  }
   const tmpDir = join(gitdir, 'lfs', 'tmp');
   await mkdir(tmpDir, { recursive: true });
   const temp = join(tmpDir, `strata-${process.pid}-${randomBytes(6).toString('hex')}`);

@@ -32,7 +32,11 @@ export class GitObjectWriter {
   written = 0;
   writtenBytes = 0;
 
-  constructor(readonly gitdir: string) {}
+  /** With `dryRun`, objects are hashed and their ids returned, and nothing is written. */
+  constructor(
+    readonly gitdir: string,
+    readonly dryRun = false,
+  ) {}
 
   private pathOf(oid: string): { dir: string; file: string } {
     const dir = join(this.gitdir, 'objects', oid.slice(0, 2));
@@ -87,7 +91,7 @@ export class GitObjectWriter {
   async write(type: GitObjectType, body: Uint8Array): Promise<string> {
     const header = gitHeader(type, body.length);
     const oid = createHash('sha1').update(header).update(body).digest('hex');
-    if (await this.hasLoose(oid)) return oid;
+    if (this.dryRun || (await this.hasLoose(oid))) return oid;
     const data = await deflateAsync(Buffer.concat([header, body]), { level: LEVEL });
     const { dir } = this.pathOf(oid);
     await this.folder(dir);
@@ -108,6 +112,16 @@ export class GitObjectWriter {
     const hash = createHash('sha1');
     const header = gitHeader(type, size);
     hash.update(header);
+    if (this.dryRun) {
+      let n = 0;
+      for await (const block of blocks) {
+        n += block.length;
+        hash.update(block);
+        onBytes?.(block.length);
+      }
+      if (n !== size) throw new StrataError('OBJECT_CORRUPT', `content read for a git ${type} has ${n} bytes, its tree records ${size}`);
+      return hash.digest('hex');
+    }
     const dir = join(this.gitdir, 'objects');
     await this.folder(dir);
     const temp = this.tempIn(dir);

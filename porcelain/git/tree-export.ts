@@ -184,7 +184,7 @@ export class TreeExporter {
         this.options.onBytes?.(n);
       };
       if (toLfs) {
-        const sha = await writeLfsObject(this.gitdir, size, streamStoredContent(repo, id), counted);
+        const sha = await writeLfsObject(this.gitdir, size, streamStoredContent(repo, id), counted, writer.dryRun);
         this.report.lfsFiles++;
         return writer.write('blob', encodeLfsPointer(sha, size));
       }

@@ -207,41 +207,53 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
     for (const id of boundary) for (const a of await ancestors(repo, id)) if (await exportedBefore(a)) earlier.add(a);
     const alreadyExported = earlier.size;
 
-    // Check every ref before writing anything.
+    const lfs = options.lfsThreshold === undefined ? {} : { lfsThreshold: options.lfsThreshold };
+    const mappedCommit = (id: string): string | undefined => (present.get(mapping.versionToCommit.get(id) ?? '') ? mapping.versionToCommit.get(id) : undefined);
+    /** Converts every version to export into a commit, parents first: written, or with `dryRun` only hashed. */
+    const buildCommits = async (dryRun: boolean) => {
+      const writer = new GitObjectWriter(g.gitdir, dryRun);
+      let bytes = 0;
+      const trees = new TreeExporter({ repo, writer, ...lfs, onBytes: (n) => void (bytes += n) });
+      const written = new Map<string, { commit: string; tree: string }>();
+      const commitOf = (id: string): string | undefined => written.get(id)?.commit ?? mappedCommit(id);
+      const commits: Array<{ version: string; commit: string }> = [];
+      for (const v of todo) {
+        let hint: ExportHint | undefined;
+        const first = v.parents[0];
+        const parentCommit = first === undefined ? undefined : commitOf(first);
+        if (first !== undefined && parentCommit !== undefined) {
+          const parent = await loadVersion(repo, first);
+          const parentTree = written.get(first)?.tree ?? (await git.readCommit({ fs, gitdir: g.gitdir, oid: parentCommit })).commit.tree;
+          // A dry run cannot read trees it did not write: it converts from scratch.
+          if (!dryRun || !written.has(first)) hint = await trees.hintFor(g.gitdir, parent.tree, parentTree);
+        }
+        const root = await trees.exportRoot(v.tree, hint);
+        const parents = [...new Set(v.parents.map(commitOf).filter((c): c is string => c !== undefined))];
+        const who = identityOf(v, identity);
+        const commit = await writer.write('commit', encodeGitCommit({ tree: root.oid, parents, author: who.author, committer: who.committer, message: commitMessage(v.name, v.description) }));
+        written.set(v.id, { commit, tree: root.oid });
+        commits.push({ version: v.id, commit });
+        if (!dryRun) options.onProgress?.({ versions: commits.length, total: todo.length, bytes });
+      }
+      return { writer, trees, written, commits, commitOf };
+    };
+
+    // Check the branch before writing anything: absent, or on a commit exported from here.
     const gitRef = `refs/heads/${branch}`;
     const refBefore = await readGitRef(g, gitRef);
     if (refBefore !== undefined && !mapping.commitToVersion.has(refBefore) && !options.force) {
-      throw new StrataError('GIT_REF_MOVED', `the git branch ${gitRef} is on ${refBefore.slice(0, 12)}, a commit this strata repository did not export: it moved since the last export`, {
-        hint: 'pass --force to move it to the exported history anyway, or export another branch',
-        data: { ref: gitRef, current: refBefore },
-      });
+      // Or on a commit this export makes anyway: a run that stopped after moving the ref, before the
+      // mapping was recorded. Only a dry run (hashing, writing nothing) can tell.
+      const dry = await buildCommits(true);
+      if (!dry.commits.some((c) => c.commit === refBefore)) {
+        throw new StrataError('GIT_REF_MOVED', `the git branch ${gitRef} is on ${refBefore.slice(0, 12)}, a commit this strata repository did not export: it moved since the last export`, {
+          hint: 'pass --force to move it to the exported history anyway, or export another branch',
+          data: { ref: gitRef, current: refBefore },
+        });
+      }
     }
 
-    const writer = new GitObjectWriter(g.gitdir);
-    let bytes = 0;
-    const trees = new TreeExporter({ repo, writer, ...(options.lfsThreshold === undefined ? {} : { lfsThreshold: options.lfsThreshold }), onBytes: (n) => {
-      bytes += n;
-    } });
-    const written = new Map<string, { commit: string; tree: string }>();
-    const commitOf = (id: string): string | undefined => written.get(id)?.commit ?? (present.get(mapping.versionToCommit.get(id) ?? '') ? mapping.versionToCommit.get(id) : undefined);
-    const commits: Array<{ version: string; commit: string }> = [];
-    for (const v of todo) {
-      let hint: ExportHint | undefined;
-      const first = v.parents[0];
-      const parentCommit = first === undefined ? undefined : commitOf(first);
-      if (first !== undefined && parentCommit !== undefined) {
-        const parent = await loadVersion(repo, first);
-        const parentTree = written.get(first)?.tree ?? (await git.readCommit({ fs, gitdir: g.gitdir, oid: parentCommit })).commit.tree;
-        hint = await trees.hintFor(g.gitdir, parent.tree, parentTree);
-      }
-      const root = await trees.exportRoot(v.tree, hint);
-      const parents = [...new Set(v.parents.map(commitOf).filter((c): c is string => c !== undefined))];
-      const who = identityOf(v, identity);
-      const commit = await writer.write('commit', encodeGitCommit({ tree: root.oid, parents, author: who.author, committer: who.committer, message: commitMessage(v.name, v.description) }));
-      written.set(v.id, { commit, tree: root.oid });
-      commits.push({ version: v.id, commit });
-      options.onProgress?.({ versions: commits.length, total: todo.length, bytes });
-    }
+    const { writer, trees, written, commits, commitOf } = await buildCommits(false);
     const head = commitOf(tip) as string;
     // Any version's commit, exported in this run or before (tags may name versions off this run's path).
     const commitFor = async (id: string): Promise<string | undefined> => written.get(id)?.commit ?? ((await exportedBefore(id)) ? mapping.versionToCommit.get(id) : undefined);
@@ -290,10 +302,11 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
       });
     }
 
-    // Refs last: the branch, then the tags, each by compare-and-swap.
+    // Refs last, each by compare-and-swap: the tags, then the branch (a run stopped in between leaves
+    // the branch where it was; the tags it wrote are what the next run writes again).
+    for (const p of plan) if (p.tag.status !== 'unchanged') await updateGitRef(g, p.tag.ref, p.tag.oid, p.before);
     const refUpdated = refBefore !== head;
     if (refUpdated) await updateGitRef(g, gitRef, head, refBefore);
-    for (const p of plan) if (p.tag.status !== 'unchanged') await updateGitRef(g, p.tag.ref, p.tag.oid, p.before);
     // A new bare repository's HEAD names a branch that does not exist: name the exported one, so a clone checks it out.
     let headSet = false;
     if (g.worktree === undefined && refUpdated && refBefore === undefined) {

@@ -3,7 +3,7 @@
  * version, and a checkout of each commit equals `strata restore` of its version byte for byte
  * (executables and symlinks included). Incremental runs, refs that moved, and bad repositories.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -303,5 +303,31 @@ describe.skipIf(!hasGit)('git export (real git)', () => {
     expect(r.reservedNames).toEqual(['.git', 'sub/.GIT']);
     expect(runGit(bare, ['ls-tree', '-r', '--name-only', 'odd']).stdout).toBe('ok.txt\nsub/kept.txt\n');
     expect(runGit(bare, ['fsck', '--strict', '--no-dangling']).stderr).toBe('');
+  });
+
+  it('picks up after a run that stopped between the refs and the mapping, or at a locked ref', async () => {
+    const { project, repo } = await newProject();
+    writeFileSync(join(project, 'a.txt'), '1\n');
+    const v1 = await snapshot({ repo, source: project, name: 'one' });
+    await createTag({ repo, name: 't1', version: v1.id });
+    const bare = fresh('resume.git');
+    runGit(bare, ['init', '--quiet', '--bare', '--initial-branch=main']);
+    // git holds the branch's lock: the tags are written, the branch and the mapping are not.
+    writeFileSync(join(bare, 'refs/heads/main.lock'), '');
+    await expect(gitExport({ repo, gitDir: bare })).rejects.toMatchObject({ code: 'LOCKED' });
+    expect(runGit(bare, ['for-each-ref', '--format=%(refname)']).stdout).toBe('refs/tags/t1\n');
+    expect((await loadDerivedIndex(repo, gitMappingNamespace(realpathSync(bare)))).entries.size).toBe(0);
+    rmSync(join(bare, 'refs/heads/main.lock'));
+    const first = await gitExport({ repo, gitDir: bare });
+    expect(first.tags.map((t) => t.status)).toEqual(['unchanged']);
+    // A run that moved the branch but stopped before the mapping (here: the mapping lost): the branch
+    // is on a commit this export makes anyway, so the next run goes on without --force.
+    await repo.refs.delete(`refs/derived/${gitMappingNamespace(first.gitdir)}`);
+    writeFileSync(join(project, 'a.txt'), '2\n');
+    const v2 = await snapshot({ repo, source: project, name: 'two' });
+    const next = await gitExport({ repo, gitDir: bare });
+    expect(next.commits.map((c) => c.version)).toEqual([v1.id, v2.id]);
+    expect(next.commits[0]?.commit).toBe(first.head);
+    expect(runGit(bare, ['rev-parse', 'main^']).stdout.trim()).toBe(first.head);
   });
 });
