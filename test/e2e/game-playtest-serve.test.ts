@@ -6,6 +6,7 @@
  */
 import { type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkStored, runLoad, type ClientOutcome } from '../../bench/lib/game-playtest-load.js';
@@ -123,6 +124,37 @@ describe('strata game playtest serve', () => {
     expect(server.lines.find((l) => l.message_type === 'stopped')).toEqual({ message_type: 'stopped', stored: 1 });
     const show = JSON.parse(ok(['game', 'playtest', 'show', end.session, '--json'], { cwd: dir })) as { player: string; source: { kind: string } };
     expect(show).toMatchObject({ player: 'curl', source: { kind: 'http' } });
+  });
+
+  it('survives a client that disconnects mid-body: the acknowledged events are stored, the server goes on', async () => {
+    const server = await startServer();
+    const { port } = new URL(server.url);
+    const open = (await (await fetch(`${server.url}/sessions`, { method: 'POST', body: '{"version":"build-1","player":"flaky"}' })).json()) as { session: string };
+    const ack = (await (await fetch(`${server.url}/sessions/${open.session}/events`, { method: 'POST', body: '{"t":1,"type":"a","seq":1}\n{"t":2,"type":"a","seq":2}\n' })).json()) as { accepted: number };
+    expect(ack.accepted).toBe(2);
+    // A chunked request whose connection drops in the middle of a line: never answered.
+    const answered = await new Promise<boolean>((resolve) => {
+      const sock = connect(Number(port), '127.0.0.1', () => {
+        const chunk = '{"t":3,"type":"a","seq":3}\n{"t":4,"ty';
+        sock.write(`POST /sessions/${open.session}/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+        setTimeout(() => sock.destroy(), 200);
+      });
+      let got = false;
+      sock.on('data', () => (got = true));
+      sock.on('close', () => resolve(got));
+    });
+    expect(answered).toBe(false);
+    // The session is still open and takes more; ending it stores what was acknowledged.
+    const more = (await (await fetch(`${server.url}/sessions/${open.session}/events`, { method: 'POST', body: '{"t":5,"type":"a","seq":5}\n' })).json()) as { accepted: number };
+    expect(more.accepted).toBe(1);
+    const end = (await (await fetch(`${server.url}/sessions/${open.session}/end`, { method: 'POST' })).json()) as { session: string };
+    const seqs = strata(['game', 'playtest', 'export', end.session], { cwd: dir })
+      .stdout.trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { data: { seq: number } }).data.seq);
+    expect(seqs.filter((q) => q !== 3)).toEqual([1, 2, 5]);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 
   it('refuses a port in use and a second server on the repository', async () => {
