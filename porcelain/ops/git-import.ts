@@ -136,7 +136,14 @@ export async function gitImport(options: GitImportOptions): Promise<GitImportRes
     // Check the refs this run will move before writing anything.
     const ref = await branchRef(repo, options.branch);
     const branchBefore = (await repo.refs.resolve(ref))?.id;
-    if (branchBefore !== undefined && !mapping.versionToCommit.has(branchBefore) && !options.force) {
+    // From this repository: mapped, or (a run stopped after moving the branch, before the mapping) a
+    // version made from one of the commits this run imports.
+    const fromHere = async (id: string): Promise<boolean> => {
+      if (mapping.versionToCommit.has(id)) return true;
+      const made = (await repo.objects.has(id)) ? (await repo.objects.readVersion(id)).meta['git.commit'] : undefined;
+      return made !== undefined && order.some((c) => c.oid === made);
+    };
+    if (branchBefore !== undefined && !(await fromHere(branchBefore)) && !options.force) {
       throw new StrataError('GIT_REF_MOVED', `the strata branch ${shortBranch(ref)} is on ${branchBefore.slice(0, 12)}, a version that did not come from or go to this git repository`, {
         hint: 'import into another branch with --branch, or pass --force to move it',
         data: { ref, current: branchBefore },
@@ -190,10 +197,10 @@ export async function gitImport(options: GitImportOptions): Promise<GitImportRes
       });
     }
 
-    // Refs after every object: the branch, then the tags; the mapping last.
+    // Refs after every object: the tags, then the branch; the mapping last.
+    for (const t of tags) if (t.tag.status !== 'unchanged') await repo.refs.update(t.tag.ref, t.tag.version, { expected: t.before ?? null });
     const branchUpdated = branchBefore !== version;
     if (branchUpdated) await repo.refs.update(ref, version, { expected: branchBefore ?? null });
-    for (const t of tags) if (t.tag.status !== 'unchanged') await repo.refs.update(t.tag.ref, t.tag.version, { expected: t.before ?? null });
     await saveGitMapping(repo, mapping, versions.map((v) => ({ version: v.version, commit: v.commit })));
 
     let alreadyImported = 0;

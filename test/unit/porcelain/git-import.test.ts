@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackupEngine, gitExport, gitImport, log, restore, showVersion, snapshot, listTags, type Repository } from '../../../porcelain/index.js';
+import { gitMappingNamespace } from '../../../porcelain/git/mapping.js';
 import { folderListing } from '../../helpers/folder-listing.js';
 import { hasGit, runGit } from '../../helpers/git.js';
 
@@ -116,8 +117,12 @@ describe.skipIf(!hasGit)('git import (real git)', () => {
     expect(again.branchUpdated).toBe(false);
     writeFileSync(join(work, 'src/lib/util.js'), 'export const one = 2;\n');
     const c6 = commitAll(work, 'sixth', '2025-03-06T09:00:00Z');
+    // A run that stopped after moving the branch, before recording the mapping (here: the mapping
+    // lost): the branch is on a version made from these commits, so the next run goes on.
+    await repo.refs.delete(`refs/derived/${gitMappingNamespace(r.gitdir)}`);
     const third = await gitImport({ repo, gitDir: work });
-    expect(third.versions.map((v) => v.commit)).toEqual([c6]);
+    expect(third.versions.map((v) => v.commit).sort()).toEqual([...commits, c6].sort());
+    expect(third.versions.filter((v) => byCommit.get(v.commit) !== undefined).every((v) => byCommit.get(v.commit) === v.version)).toBe(true);
     expect((await showVersion({ repo, version: 'main' })).version.parents).toEqual([byCommit.get(commits[4] as string)]);
     expect(await restoreListing(repo, third.version)).toEqual(checkoutListing(work, c6));
   });
