@@ -11,6 +11,7 @@ export { buildReleaseNotes, fileChanges, renderReleaseNotesMarkdown, humanBytes,
 export { resolveVersionRef, VersionRefCache, type ResolvedVersionRef } from './core/version-ref.js';
 export { importFeedback, addFeedback, PROBLEMS_LISTED, type ImportFeedbackOptions, type ImportFeedbackResult, type AddFeedbackOptions, type AddFeedbackResult, type FeedbackProblem, type UnlinkedItem } from './ops/feedback-import.js';
 export { queryFeedback, analyzeFeedback, feedbackReport, correlateFeedback, parseRatingFilter, type FeedbackFilter, type QueryFeedbackOptions, type QueryFeedbackResult, type QueriedItem, type AnalyzeFeedbackOptions, type AnalyzeFeedbackResult, type FeedbackReportOptions, type FeedbackReportResult, type CorrelateFeedbackOptions, type CorrelateFeedbackResult, type CorrelatedVersion } from './ops/feedback-query.js';
+export { forgetFeedback, type ForgetFeedbackOptions, type ForgetFeedbackResult } from './ops/feedback-forget.js';
 export { feedbackNotesSection, type FeedbackNotesData } from './ops/feedback-notes.js';
 export { FEEDBACK_NAMESPACE, FEEDBACK_SECRET_PATH, loadFeedbackSettings, loadFeedbackSecret, readAllItems, type ImportDoc } from './ops/feedback-store.js';
 export { FEEDBACK_FIELDS, LINK_KINDS, FeedbackItemSchema, itemId, type FeedbackItem, type FeedbackDraft, type FeedbackField, type LinkKind } from './feedback/item.js';

@@ -233,4 +233,17 @@ describe('strata game feedback', () => {
     r = strata(['game', 'feedback', 'query', '--version', 'nope'], { cwd: project });
     expect([r.code, errorCode(r.stderr)]).toEqual([1, 'UNKNOWN_REVISION']);
   });
+
+  it("forget --player erases a player's items; gc frees the objects that held them", () => {
+    const before = okJson<{ total: number }>(['game', 'feedback', 'query'], { cwd: project }).total;
+    expect(ok(['game', 'feedback', 'forget', '--player', 'player-3', '--dry-run'], { cwd: project })).toMatch(/^would forget 6 items of p-[0-9a-f]{20}; \d+ items would remain$/);
+    const f = okJson<{ forgotten: number; remaining: number; recordsDeleted: number }>(['game', 'feedback', 'forget', '--player', 'player-3'], { cwd: project });
+    expect(f.forgotten).toBe(6);
+    expect(f.remaining).toBe(before - 6);
+    expect(okJson<{ total: number }>(['game', 'feedback', 'query', '--player', 'player-3'], { cwd: project }).total).toBe(0);
+    expect(okJson<{ total: number }>(['game', 'feedback', 'query'], { cwd: project }).total).toBe(before - 6);
+    ok(['gc'], { cwd: project });
+    expect(ok(['check'], { cwd: project })).toContain('no damage found');
+    expect(ok(['game', 'feedback', 'forget', '--player', 'player-3'], { cwd: project })).toContain('no feedback of that player is stored');
+  });
 });

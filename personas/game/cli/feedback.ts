@@ -353,6 +353,26 @@ export const feedbackCorrelateCommand = defineCommand({
   },
 });
 
-export const feedbackSubcommands: StrataCommand[] = [feedbackImportCommand, feedbackAddCommand, feedbackListCommand, feedbackQueryCommand, feedbackAnalyzeCommand, feedbackReportCommand, feedbackCorrelateCommand];
+export const feedbackForgetCommand = defineCommand({
+  command: 'forget',
+  describe: "Erase a player's feedback: the other items are stored again as one record, the records that held theirs deleted (then run gc)",
+  group: 'persona',
+  builder: (y) =>
+    y
+      .option('player', { type: 'string', demandOption: true, describe: "the player's identifier, as their feedback gave it" })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'only count their items' }),
+  schema: z.object({ player: z.string().min(1), dryRun: z.boolean().default(false) }),
+  run: async (args, ctx) => {
+    const repo = await ctx.openRepo();
+    const { forgetFeedback } = await import('../ops/feedback-forget.js');
+    const r = await forgetFeedback({ repo, player: args.player, dryRun: args.dryRun });
+    if (ctx.json) return ctx.printJson(r);
+    if (r.forgotten === 0) return ctx.print(`no feedback of that player is stored (${r.remaining} items from others)`);
+    if (r.dryRun) return ctx.print(`would forget ${plural(r.forgotten, 'item')} of ${r.player}; ${plural(r.remaining, 'item')} would remain`);
+    ctx.print(`forgot ${plural(r.forgotten, 'item')} of ${r.player}; ${plural(r.remaining, 'item')} remain in record ${shortId(r.record ?? '')}, ${plural(r.recordsDeleted, 'record')} deleted\nrun \`strata gc\` to free the objects that held them`);
+  },
+});
 
-export const feedbackCommand = defineCommandGroup({ name: 'feedback', parent: 'strata game', describe: 'Player feedback linked to stored versions: import, add, list, query, analyze, report, correlate', group: 'persona', subcommands: feedbackSubcommands });
+export const feedbackSubcommands: StrataCommand[] = [feedbackImportCommand, feedbackAddCommand, feedbackListCommand, feedbackQueryCommand, feedbackAnalyzeCommand, feedbackReportCommand, feedbackCorrelateCommand, feedbackForgetCommand];
+
+export const feedbackCommand = defineCommandGroup({ name: 'feedback', parent: 'strata game', describe: 'Player feedback linked to stored versions: import, add, list, query, analyze, report, correlate, forget', group: 'persona', subcommands: feedbackSubcommands });

@@ -29,8 +29,10 @@ const UnlinkedSchema = z.object({ at: z.number().int(), id: z.string(), reason: 
 
 export const ImportDocSchema = z.object({
   format: z.literal(1),
-  /** `import` of a file, or `add` of one item. */
-  kind: z.enum(['import', 'add']),
+  /** `import` of a file, `add` of one item, or `forget`: every item but a player's, replacing the records before it. */
+  kind: z.enum(['import', 'add', 'forget']),
+  /** For `forget`: items left out. */
+  forgotten: z.number().int().optional(),
   file: z.string().optional(),
   fileFormat: z.string().optional(),
   time: z.number().int(),
@@ -196,6 +198,11 @@ async function recordsOldestFirst(repo: Repository): Promise<RecordInfo[]> {
 
 /** Every stored item, the newest copy of each id. */
 export async function readAllItems(repo: Repository): Promise<FeedbackItem[]> {
+  return (await readAllItemsWithRecords(repo)).items;
+}
+
+/** Every stored item (newest copy of each id), and the records read. */
+export async function readAllItemsWithRecords(repo: Repository): Promise<{ items: FeedbackItem[]; records: RecordInfo[] }> {
   const records = await recordsOldestFirst(repo);
   const byId = new Map<string, FeedbackItem>();
   for (const record of records) {
@@ -214,7 +221,7 @@ export async function readAllItems(repo: Repository): Promise<FeedbackItem[]> {
       byId.set(item.id, item);
     }
   }
-  return [...byId.values()];
+  return { items: [...byId.values()], records };
 }
 
 export interface WriteFeedbackOptions {
@@ -254,7 +261,7 @@ export async function writeFeedbackRecord(options: WriteFeedbackOptions): Promis
       { path: ITEMS_FILE, data: Buffer.from(items.length === 0 ? '' : `${items.join('\n')}\n`, 'utf8') },
       { path: INDEX_FILE, data: Buffer.from(lines.join(''), 'utf8') },
     ],
-    name: options.doc.kind === 'add' ? 'feedback item' : `feedback ${options.doc.file ?? ''}`.trim(),
+    name: options.doc.kind === 'add' ? 'feedback item' : options.doc.kind === 'forget' ? 'feedback without a forgotten player' : `feedback ${options.doc.file ?? ''}`.trim(),
     description: `${items.length} feedback items`,
     meta: { items: String(items.length) },
   });

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackupEngine, createTag, fixedClock, listRecords, type Repository } from '../../../porcelain/index.js';
-import { addFeedback, correlateFeedback, createMilestone, feedbackNotesSection, releaseNotes, feedbackReport, importFeedback, queryFeedback, analyzeFeedback, FEEDBACK_SECRET_PATH } from '../../../personas/game/index.js';
+import { BackupEngine, createTag, gc, listRecords, openRepository, systemClock, type Repository } from '../../../porcelain/index.js';
+import { addFeedback, forgetFeedback, correlateFeedback, createMilestone, feedbackNotesSection, releaseNotes, feedbackReport, importFeedback, queryFeedback, analyzeFeedback, FEEDBACK_SECRET_PATH } from '../../../personas/game/index.js';
 
 const base = mkdtempSync(join(tmpdir(), 'strata-feedback-ops-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -149,6 +149,25 @@ describe('feedback import', () => {
     const an = await analyzeFeedback({ repo, withItems: true });
     expect(an).toMatchObject({ items: 8, lexicon: 'AFINN-165' });
     expect(an.categories.find((c) => c.category === 'ui')?.count).toBe(1);
+
+    // Forget a player: their item is gone from every answer and, after gc, from every object.
+    expect(await forgetFeedback({ repo, player: 'bob', dryRun: true })).toMatchObject({ forgotten: 1, remaining: 7, dryRun: true });
+    expect(objectsText(repo.root)).toContain('Crashes on');
+    const before = (await listRecords(repo, 'game/feedback')).length;
+    const f = await forgetFeedback({ repo, player: 'bob' });
+    expect(f).toMatchObject({ forgotten: 1, remaining: 7, recordsDeleted: before });
+    expect(await listRecords(repo, 'game/feedback')).toHaveLength(1);
+    expect((await queryFeedback({ repo })).total).toBe(7);
+    expect((await queryFeedback({ repo, filter: { player: 'bob' } })).total).toBe(0);
+    expect((await queryFeedback({ repo, filter: { player: 'alice' } })).total).toBe(2);
+    // gc judges object age by the repository's clock: this one is fixed in January, so gc runs on a handle with the real clock.
+    await gc({ repo: await openRepository({ repo: repo.root, clock: systemClock }) });
+    expect(objectsText(repo.root)).not.toContain('Crashes on');
+    expect((await forgetFeedback({ repo, player: 'bob' })).forgotten).toBe(0);
+    // The index of the new record is whole: re-importing adds only what was forgotten.
+    writeFileSync(join(project, 'strata-feedback.json'), JSON.stringify({ builds: { '0.9.1 (4512)': 'alpha', '0.9.2 (4520)': v[1], '1.0-nightly': 'main' } }));
+    expect(await importFeedback({ repo, file: join(base, 'p1.csv'), format: 'csv' })).toMatchObject({ added: 1, present: 6 });
+    rmSync(join(project, 'strata-feedback.json'));
   });
 
   it('a missing or replaced secret is an error, never a silent new one', async () => {
