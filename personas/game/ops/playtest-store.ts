@@ -148,12 +148,17 @@ async function loadSession(repo: Repository, record: RecordInfo): Promise<{ sess
   return { session: toSession(record, parsed, entries), events };
 }
 
+/** Every stored session with its events file, newest first; only the given build's when `version` (an id) is set. */
+export async function loadSessionEntries(repo: Repository, version?: string): Promise<{ session: PlaytestSession; events: RecordEntry }[]> {
+  const records = (await listRecords(repo, PLAYTEST_NAMESPACE)).filter((r) => version === undefined || r.meta?.['version'] === version);
+  const out: { session: PlaytestSession; events: RecordEntry }[] = [];
+  for (const r of records) out.push(await loadSession(repo, r));
+  return out;
+}
+
 /** Every stored session, newest first; only the given build's when `version` (an id) is set. */
 export async function loadSessions(repo: Repository, version?: string): Promise<PlaytestSession[]> {
-  const records = (await listRecords(repo, PLAYTEST_NAMESPACE)).filter((r) => version === undefined || r.meta?.['version'] === version);
-  const out: PlaytestSession[] = [];
-  for (const r of records) out.push((await loadSession(repo, r)).session);
-  return out;
+  return (await loadSessionEntries(repo, version)).map((e) => e.session);
 }
 
 /** The session an id or unique prefix names; UNKNOWN_SESSION otherwise. */

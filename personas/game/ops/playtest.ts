@@ -14,7 +14,7 @@ import type { Bounds } from '../playtest/ingest.js';
 import { numberedLines, type NumberedLine } from '../playtest/lines.js';
 import { comparePlaytestBuilds, type BuildSample, type PlaytestComparison } from '../playtest/compare.js';
 import { parseStkReplay } from '../playtest/stk-replay.js';
-import { findSession, loadSessions, sessionEvents, storeSession, type PlaytestSession, type PlaytestSourceKind } from './playtest-store.js';
+import { findSession, loadSessionEntries, loadSessions, sessionEvents, storeSession, type PlaytestSession, type PlaytestSourceKind } from './playtest-store.js';
 
 async function fileLines(path: string): Promise<AsyncIterable<NumberedLine[]>> {
   try {
@@ -178,10 +178,9 @@ async function sessionsFor(repo: Repository, opts: { session?: string; version?:
   if ((opts.session === undefined) === (opts.version === undefined)) throw new StrataError('INVALID_ARGUMENT', 'give either a session or a version');
   if (opts.session !== undefined) return { sessions: [await findSession(repo, opts.session)] };
   const build = await resolveVersionRef({ repo, ref: opts.version as string });
-  const list = await loadSessions(repo, build.id);
-  if (list.length === 0) throw new StrataError('NO_SESSIONS', `no playtest sessions of ${opts.version} (${build.id.slice(0, 12)})`, { hint: 'record one with `strata game playtest record --version …`', data: { version: build.id } });
-  const sessions = [];
-  for (const s of list.reverse()) sessions.push(await findSession(repo, s.id));
+  // Oldest first, so per-session figures read in recording order.
+  const sessions = (await loadSessionEntries(repo, build.id)).reverse();
+  if (sessions.length === 0) throw new StrataError('NO_SESSIONS', `no playtest sessions of ${opts.version} (${build.id.slice(0, 12)})`, { hint: 'record one with `strata game playtest record --version …`', data: { version: build.id } });
   return { sessions, version: build.id };
 }
 
