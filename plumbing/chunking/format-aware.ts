@@ -85,7 +85,15 @@ export class FormatAwareChunker implements ChunkingStrategy {
   /** How the file was cut: known after the first cut. */
   explain(): ChunkingExplanation {
     const base = this.#explanation ?? { strategy: 'generic' as const, reason: 'the file is empty' };
-    return this.#walker ? { ...base, members: this.#walker.members, ...(this.#walker.stop ? { stop: this.#walker.stop } : {}) } : base;
+    const walker = this.#walker;
+    if (!walker) return base;
+    // A walk that never stopped ran into the end of the file: inside a member, or after one.
+    const stop: WalkStop | undefined =
+      walker.stop ??
+      (this.#pos < this.#region.end
+        ? { offset: this.#pos, damaged: true, reason: 'the archive ends inside a member (truncated)' }
+        : { offset: this.#pos, damaged: true, reason: `the archive ends without ${base.format === 'zip' ? 'a central directory' : 'an end-of-archive marker'} (truncated)` });
+    return { ...base, members: walker.members, stop };
   }
 
   #start(src: Uint8Array, offset: number, length: number): void {

@@ -44,7 +44,9 @@ export const chunkCommand = defineCommand({
         `  why: ${e.reason}`,
       ];
       if (e.members !== undefined) {
-        lines.push(`  members: ${e.members}${e.stop ? `; from offset ${e.stop.offset} generic (${e.stop.reason}${e.stop.damaged ? ', damaged' : ''})` : ''}`);
+        const stop = e.stop;
+        const tail = !stop ? '' : stop.offset < r.size ? `; from offset ${stop.offset} generic (${stop.reason})` : `; at offset ${stop.offset}: ${stop.reason}`;
+        lines.push(`  members: ${e.members}${tail}`);
       }
       lines.push(`  chunks: ${s.count} over ${formatBytes(r.size)} (smallest ${formatBytes(s.minSize)}, average ${formatBytes(s.avgSize)}, largest ${formatBytes(s.maxSize)})`);
       ctx.print(lines.join('\n'));

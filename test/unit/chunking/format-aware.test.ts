@@ -337,6 +337,15 @@ describe('detection and configuration', () => {
     expect(lengths(chunking.forFile({}).chunkData(zipped))).toEqual([headers[1]!.data, 600, zipped.length - central]);
   });
 
+  it('explains an archive cut short: inside a member, or after one', () => {
+    const inside = chunking.forFile({}) as FormatAwareChunker;
+    inside.chunkData(tar.subarray(0, 512 + 1000));
+    expect(inside.explain()).toMatchObject({ strategy: 'tar-members', members: 1, stop: { offset: 1512, damaged: true, reason: 'the archive ends inside a member (truncated)' } });
+    const after = chunking.forFile({}) as FormatAwareChunker;
+    after.chunkData(tar.subarray(0, 512 + 3072));
+    expect(after.explain()).toMatchObject({ members: 1, stop: { offset: 3584, damaged: true, reason: 'the archive ends without an end-of-archive marker (truncated)' } });
+  });
+
   it('a damaged look-alike falls back to FastCDC from where the damage is', () => {
     const damaged = Uint8Array.from(tar);
     damaged[3 * 512 + 7000] ^= 0xff; // inside the second member's data: harmless
