@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTar, makeZip } from '../unit/chunking/archives.js';
@@ -92,6 +92,16 @@ describe('format-aware chunking through the CLI', () => {
       if (name === 'small.tar') expect(hashed).toBe(generic); // not more than the minimum chunk: one blob
       else expect(hashed).not.toBe(generic);
     }
+    // diff against the working folder hashes files whose times changed: the same cuts, so no change.
+    const later = new Date(Date.now() + 60_000);
+    for (const name of Object.keys(files)) utimesSync(join(src, name), later, later);
+    const diff = okJson<{ hashedFiles: number; entries: unknown[] }>(['diff', 'main', '--source', src, '--repo', formatRepo, '--json']);
+    expect(diff.hashedFiles).toBe(3);
+    expect(diff.entries).toEqual([]);
+    writeFileSync(join(src, 'medium.tar'), tarOf(60, 6));
+    const changed = ok(['diff', 'main', '--source', src, '--repo', formatRepo]);
+    expect(changed).toContain('medium.tar');
+    expect(changed).not.toContain('large.tar');
   });
 
   it('a second tarball whose headers all changed stores only the headers again', () => {
