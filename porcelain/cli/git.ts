@@ -38,6 +38,12 @@ function parseIdentity(value: string | undefined): { name: string; email: string
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/** Up to ten items of a long list: the first five, a line saying how many are left out, the last four (--json has them all). */
+function listed<T>(items: T[]): Array<T | string> {
+  if (items.length <= 10) return items;
+  return [...items.slice(0, 5), `  … ${items.length - 9} more (--json lists them all)`, ...items.slice(-4)];
+}
+
 export const gitExportCommand = defineCommand({
   command: 'export <git-dir>',
   describe: "Write a branch's versions into a git repository as commits (only those not exported yet), with tags and milestones",
@@ -86,7 +92,7 @@ export const gitExportCommand = defineCommand({
           : `${r.ref} is up to date in ${r.gitdir} (${shortId(r.head)}): nothing new to export`,
     );
     if (r.alreadyExported > 0) lines.push(`  ${plural(r.alreadyExported, 'version')} exported before`);
-    for (const c of r.commits) lines.push(`  ${shortId(c.version)} -> commit ${shortId(c.commit)}`);
+    for (const c of listed(r.commits)) lines.push(typeof c === 'string' ? c : `  ${shortId(c.version)} -> commit ${shortId(c.commit)}`);
     for (const t of r.tags.filter((x) => x.status !== 'unchanged')) lines.push(`  ${t.status === 'created' ? 'new' : 'moved'} ${t.kind === 'tag' ? 'tag' : `annotated tag (${t.kind})`} ${t.ref.replace(/^refs\/tags\//, '')}`);
     if (r.lfsFiles > 0) lines.push(`  ${plural(r.lfsFiles, 'file')} stored with Git LFS`);
     if (r.emptyFolders.length > 0) lines.push(`  ${plural(r.emptyFolders.length, 'empty folder')} left out (git cannot hold empty folders): ${r.emptyFolders.slice(0, 5).join(', ')}${r.emptyFolders.length > 5 ? ', …' : ''}`);
@@ -139,7 +145,7 @@ export const gitImportCommand = defineCommand({
         : `imported ${plural(r.versions.length, 'commit')} from ${r.gitdir} into ${r.branch}: ${shortId(r.commit)} -> version ${shortId(r.version)}`,
     );
     if (r.alreadyImported > 0) lines.push(`  ${plural(r.alreadyImported, 'commit')} imported or exported before`);
-    for (const v of r.versions) lines.push(`  commit ${shortId(v.commit)} -> ${shortId(v.version)}`);
+    for (const v of listed(r.versions)) lines.push(typeof v === 'string' ? v : `  commit ${shortId(v.commit)} -> ${shortId(v.version)}`);
     for (const t of r.tags.filter((x) => x.status !== 'unchanged')) lines.push(`  ${t.status === 'created' ? 'new' : 'moved'} tag ${t.ref.replace(/^refs\/tags\//, '')}`);
     if (r.lfsResolved > 0) lines.push(`  ${plural(r.lfsResolved, 'file')} read from Git LFS`);
     ctx.print(lines.join('\n'));

@@ -21,7 +21,7 @@ import { TreeExporter, type ExportHint } from '../git/tree-export.js';
 export const DEFAULT_GIT_IDENTITY: GitIdentity = { name: 'strata', email: 'strata@localhost' };
 
 export interface GitExportProgress {
-  /** Versions written so far, of `total`. */
+  /** Versions written so far, of `total` (reported after each version, and as content is read). */
   versions: number;
   total: number;
   /** Content bytes read from strata so far. */
@@ -213,10 +213,18 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
     const buildCommits = async (dryRun: boolean) => {
       const writer = new GitObjectWriter(g.gitdir, dryRun);
       let bytes = 0;
-      const trees = new TreeExporter({ repo, writer, ...lfs, onBytes: (n) => void (bytes += n) });
+      const commits: Array<{ version: string; commit: string }> = [];
+      const trees = new TreeExporter({
+        repo,
+        writer,
+        ...lfs,
+        onBytes: (n) => {
+          bytes += n;
+          if (!dryRun) options.onProgress?.({ versions: commits.length, total: todo.length, bytes });
+        },
+      });
       const written = new Map<string, { commit: string; tree: string }>();
       const commitOf = (id: string): string | undefined => written.get(id)?.commit ?? mappedCommit(id);
-      const commits: Array<{ version: string; commit: string }> = [];
       for (const v of todo) {
         let hint: ExportHint | undefined;
         const first = v.parents[0];
