@@ -268,15 +268,31 @@ export class LocalBackend implements StorageBackend {
     const fan = id.slice(0, 2);
     const set = await this.knownSet(fan);
     if (set.has(id) && (await this.freshenObject(id))) return false;
-    try {
-      const dir = join(this.root, LAYOUT.objects, fan);
+    const dir = join(this.root, LAYOUT.objects, fan);
+    const write = async (): Promise<void> => {
       if (stored.length <= this.syncIoLimit) {
         const temp = this.writeTempSync(stored, dir);
         renameSync(temp, this.objectPath(id));
       } else {
         const temp = await this.writeTemp(stored);
-        await this.ensureDir(dir);
-        await rename(temp, this.objectPath(id));
+        try {
+          await this.ensureDir(dir);
+          await rename(temp, this.objectPath(id));
+        } catch (err) {
+          await unlink(temp).catch(() => undefined);
+          throw err;
+        }
+      }
+    };
+    try {
+      try {
+        await write();
+      } catch (err) {
+        // Another process's gc may have removed a fan-out (or tmp) folder this one made earlier:
+        // forget what was made and try once more.
+        if (!hasErrno(err, 'ENOENT') || this.madeDirs.size === 0) throw err;
+        this.madeDirs.clear();
+        await write();
       }
     } catch (err) {
       throw new StrataError('IO_ERROR', `cannot write object ${id}: ${(err as Error).message}`, { cause: err });

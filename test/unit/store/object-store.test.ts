@@ -89,6 +89,32 @@ describe('object store', () => {
     const { id } = await repo.objects.writeBlob(randomBytes(60_000));
     expect(await repo.objects.readHeader(id)).toMatchObject({ kind: 'blob', size: 60_000 });
   });
+
+  it('writes into a fan-out folder that another handle emptied and removed (a gc elsewhere)', async () => {
+    const other = await openRepository({ repo: repo.root });
+    /** A body like `base` whose blob id starts with `fan` (the last four bytes varied). */
+    const inFan = (base: Buffer, fan: string): Buffer => {
+      const body = Buffer.from(base);
+      for (let i = 0; ; i++) {
+        body.writeUInt32BE(i, body.length - 4);
+        if (computeObjectId('blob', body).startsWith(fan)) return body;
+      }
+    };
+    const first = randomBytes(100);
+    const fan = computeObjectId('blob', first).slice(0, 2);
+    // The next writes: small (written with synchronous calls) and large (through tmp/, then renamed).
+    for (const base of [randomBytes(100), randomBytes(1536 * 1024), randomBytes(200)]) {
+      const body = inFan(base, fan);
+      const { id } = await repo.objects.writeBlob(first);
+      await other.objects.backend.deleteObject(id); // the folder is empty again, and removed
+      expect(readdirSync(join(repo.root, 'objects'))).not.toContain(fan);
+      const again = await repo.objects.writeBlob(body);
+      expect(again.written).toBe(true);
+      expect((await repo.objects.readKind(again.id, 'blob')).body.equals(body)).toBe(true);
+      await other.objects.backend.deleteObject(again.id);
+    }
+    expect(readdirSync(join(repo.root, 'tmp'))).toEqual([]);
+  });
 });
 
 describe('file content', () => {
