@@ -119,6 +119,8 @@ describe('strata game playtest', () => {
       ok(['game', 'playtest', 'record', '--version', 'build-1', `a${i}.jsonl`], { cwd: dir });
       ok(['game', 'playtest', 'record', '--version', 'build-2', `b${i}.jsonl`], { cwd: dir });
     }
+    // Recording a file again adds nothing.
+    expect(ok(['game', 'playtest', 'record', '--version', 'build-1', 'a0.jsonl'], { cwd: dir })).toMatch(/^already stored as session [0-9a-f]{64} \(the same events of the same build and player\): nothing added$/);
     const c = okJson<{ metrics: { metric: string; level?: string; a: number; b: number; nA: number; nB: number; p: number; significant: boolean }[] }>(['game', 'playtest', 'compare', 'build-1', 'build-2', '--json'], { cwd: dir });
     const rate = c.metrics.find((m) => m.metric === 'completion_rate')!;
     expect(rate.nA).toBe(2 + 93); // the two stdin sessions' level starts, and 30 + 31 + 32

@@ -68,6 +68,7 @@ const recordCommand = defineCommand({
     problemLines(ctx, r.session);
     if (ctx.json) return ctx.printJson(r);
     const s = r.session.summary;
+    if (r.session.alreadyStored) return ctx.print(`already stored as session ${r.session.id} (the same events of the same build and player): nothing added`);
     ctx.print(`stored session ${r.session.id} of ${args.version} (${shortId(r.session.version)}): ${s.events} events over ${seconds(s.durationMs)}${s.problemCount > 0 ? `, ${s.problemCount} line(s) not read` : ''}${s.outOfOrder > 0 ? `, ${s.outOfOrder} out of order (sorted)` : ''}${s.late > 0 ? `, ${s.late} late (kept where they arrived)` : ''}`);
   },
 });
@@ -91,6 +92,7 @@ const importCommand = defineCommand({
     for (const p of r.problems) ctx.warn(`line ${p.line}: ${p.message}`, { line: p.line });
     if (ctx.json) return ctx.printJson(r);
     const s = r.session;
+    if (s.alreadyStored) return ctx.print(`already stored as session ${s.id}: nothing added`);
     ctx.print(`stored session ${s.id}: ${String(s.info?.['track'])} (${String(s.info?.['mode'])}, ${String(s.info?.['difficulty'])}), ${s.summary.events} events over ${seconds(s.summary.durationMs)}, player ${s.player ?? '?'}`);
   },
 });

@@ -7,7 +7,7 @@
  * reading their events. The events stream into the store: memory stays bounded whatever their size.
  */
 import { z } from 'zod';
-import { StrataError, isStrataError, listRecordFiles, listRecords, readRecordFile, resolveRecord, streamStoredContent, writeRecord, type RecordEntry, type RecordInfo, type Repository } from '../../../porcelain/index.js';
+import { StrataError, deleteRecord, isStrataError, listRecordFiles, listRecords, readRecordFile, resolveRecord, streamStoredContent, writeRecord, type RecordEntry, type RecordInfo, type Repository } from '../../../porcelain/index.js';
 import { readStoredEvent, type EventProblem, type PlaytestEvent } from '../playtest/events.js';
 import { ingestLines, SessionIngest, type SessionSummary } from '../playtest/ingest.js';
 import { numberedLines, type NumberedLine } from '../playtest/lines.js';
@@ -62,6 +62,8 @@ export interface PlaytestSession {
   summary: SessionSummary;
   /** Bytes of stored events. */
   eventsBytes: number;
+  /** Set by storeSession when the same events of the same build and player were stored before: this is that session, nothing was added. */
+  alreadyStored?: true;
 }
 
 export interface StoreSessionOptions {
@@ -79,7 +81,11 @@ export interface StoreSessionOptions {
   onProblem?: (p: EventProblem) => void;
 }
 
-/** Streams a session's events into the store and writes its record; PLAYTEST_EMPTY when no line was an event. */
+/**
+ * Streams a session's events into the store and writes its record; PLAYTEST_EMPTY when no line was an
+ * event. Storing the same events for the same build and player again returns the stored session
+ * (`alreadyStored`) and leaves nothing new (sessions from the server are told apart by their client id).
+ */
 export async function storeSession(options: StoreSessionOptions): Promise<PlaytestSession> {
   const { repo } = options;
   const ingest = new SessionIngest({ ...(options.reorderWindow === undefined ? {} : { reorderWindow: options.reorderWindow }), ...(options.onProblem === undefined ? {} : { onProblem: options.onProblem }) });
@@ -115,6 +121,21 @@ export async function storeSession(options: StoreSessionOptions): Promise<Playte
     meta,
   });
   const entries = await listRecordFiles(repo, record.id);
+  if (options.client === undefined) {
+    // The same events of the same build and player stored again (a script run twice) add nothing:
+    // of identical sessions the first stored stays (then the smallest id, so two racing writers agree).
+    const eventsId = entries.find((e) => e.path === EVENTS_FILE)?.id;
+    let keep: RecordInfo = record;
+    for (const r of await listRecords(repo, PLAYTEST_NAMESPACE)) {
+      if (r.id === record.id || r.meta?.['version'] !== options.version || r.meta?.['player'] !== options.player || r.meta?.['client'] !== undefined) continue;
+      const older = r.time < keep.time || (r.time === keep.time && r.id < keep.id);
+      if (older && (await listRecordFiles(repo, r.id)).find((e) => e.path === EVENTS_FILE)?.id === eventsId) keep = r;
+    }
+    if (keep !== record) {
+      await deleteRecord(repo, PLAYTEST_NAMESPACE, record.id);
+      return { ...(await loadSession(repo, keep)).session, alreadyStored: true };
+    }
+  }
   return toSession(record, file(), entries);
 }
 

@@ -36,7 +36,9 @@ function sessionJsonl(o: { attempts: number; completeEvery: number; deathsPerAtt
 beforeAll(async () => {
   const project = join(base, 'p');
   mkdirSync(project);
-  const engine = await BackupEngine.initializeRepository({ dir: project, clock: fixedClock(Date.UTC(2026, 5, 1, 12)) });
+  // A clock that moves a second per reading, so records stored one after another have distinct times.
+  let now = Date.UTC(2026, 5, 1, 12);
+  const engine = await BackupEngine.initializeRepository({ dir: project, clock: { now: () => (now += 1000) } });
   repo = engine.repo;
   writeFileSync(join(project, 'a.txt'), 'a\n');
   v1 = (await engine.createSnapshot({ source: project })).id;
@@ -72,18 +74,26 @@ describe('recordPlaytest', () => {
     expect(await showPlaytest({ repo, session: r.session.id.slice(0, 8) })).toEqual(r.session);
   });
 
-  it('stores the same events from a file as from a stream under the same content (content-addressed)', async () => {
+  it('stores the same events once: from a file, then from a stream, of the same build and player', async () => {
     const text = sessionJsonl({ attempts: 5, completeEvery: 2, deathsPerAttempt: 1, fps: 58, seed: 1 });
     const path = join(base, 's.jsonl');
     writeFileSync(path, text);
+    const before = (await listPlaytests({ repo })).sessions.length;
     const a = await recordPlaytest({ repo, version: v1.slice(0, 10), path });
-    const b = await recordPlaytest({ repo, version: 'build-1', input: stream(text, 4096) });
     expect(a.session.source).toEqual({ kind: 'file', name: 's.jsonl' });
+    expect(a.session.alreadyStored).toBeUndefined();
+    const b = await recordPlaytest({ repo, version: 'build-1', input: stream(text, 4096) });
+    expect(b.session).toMatchObject({ id: a.session.id, alreadyStored: true });
+    expect((await listPlaytests({ repo })).sessions.length).toBe(before + 1);
+    // Another player's identical session is a session of its own.
+    const c = await recordPlaytest({ repo, version: 'build-1', player: 'bob', input: stream(text, 4096) });
+    expect(c.session.id).not.toBe(a.session.id);
+    expect((await listPlaytests({ repo })).sessions.length).toBe(before + 2);
     const ea: string[] = [];
-    const eb: string[] = [];
+    const ec: string[] = [];
     await exportPlaytest({ repo, session: a.session.id, format: 'jsonl', write: (t) => void ea.push(t) });
-    await exportPlaytest({ repo, session: b.session.id, format: 'jsonl', write: (t) => void eb.push(t) });
-    expect(ea.join('')).toBe(eb.join(''));
+    await exportPlaytest({ repo, session: c.session.id, format: 'jsonl', write: (t) => void ec.push(t) });
+    expect(ea.join('')).toBe(ec.join(''));
     // Stored in the normalised form: a position as x and y.
     expect(ea.join('')).toBe(text.replace(/"pos":\[(\d+),(\d+)\]/g, '"x":$1,"y":$2'));
   });
