@@ -269,10 +269,12 @@ export async function startPlaytestServer(options: PlaytestServerOptions): Promi
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      void release();
       reject(err.code === 'EADDRINUSE' ? new StrataError('PORT_IN_USE', `${host}:${options.port ?? 0} is in use`, { hint: 'choose another --port' }) : new StrataError('IO_ERROR', `cannot listen on ${host}:${options.port ?? 0}: ${err.message}`, { cause: err }));
     });
     server.listen(options.port ?? 0, host, () => resolve());
+  }).catch(async (err: unknown) => {
+    await release();
+    throw err;
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 0);

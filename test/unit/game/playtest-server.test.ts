@@ -85,7 +85,7 @@ describe('playtest server', () => {
       });
       // The server is still serving, and the session is stored once idle.
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
-      for (let i = 0; i < 100 && stored.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && stored.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(stored).toEqual([{ client: id, interrupted: true }]);
       const s = (await listPlaytests({ repo })).sessions.find((x) => x.client === id)!;
       const seqs = (await events(s.id)).map((e) => (e.data as { seq: number }).seq);
