@@ -175,6 +175,13 @@ describe.skipIf(!hasGit)('git export (real git)', () => {
     writeFileSync(join(plain, 'file'), 'x');
     await expect(gitExport({ repo, gitDir: plain })).rejects.toMatchObject({ code: 'NOT_A_GIT_REPOSITORY' });
     await expect(gitExport({ repo, gitDir: join(base, 'does-not-exist') })).rejects.toMatchObject({ code: 'NOT_A_GIT_REPOSITORY' });
+    const empty = fresh('empty.git');
+    runGit(empty, ['init', '--quiet', '--bare']);
+    await expect(gitExport({ repo, gitDir: empty, branch: 'no-such-branch' })).rejects.toMatchObject({ code: 'UNKNOWN_BRANCH' });
+    await expect(gitExport({ repo, gitDir: empty, since: 'no-such-version' })).rejects.toMatchObject({ code: 'UNKNOWN_REVISION' });
+    await expect(gitExport({ repo, gitDir: empty, lfsThreshold: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(runGit(empty, ['count-objects']).stdout).toBe('0 objects, 0 kilobytes\n');
+    expect(runGit(empty, ['for-each-ref']).stdout).toBe('');
     const sha256 = fresh('sha256.git');
     runGit(sha256, ['init', '--quiet', '--bare', '--object-format=sha256']);
     await expect(gitExport({ repo, gitDir: sha256 })).rejects.toMatchObject({ code: 'GIT_FORMAT_UNSUPPORTED' });
