@@ -2,11 +2,11 @@
  * The playtest cases of `bench/game.ts`:
  * - playtest-analyze: a deterministic session of 1,000,000 events (levels, deaths, fps frames,
  *   positions; ~75 MB of JSONL) written to a file, stored with `strata game playtest record` (timed),
- *   then `strata game playtest analyze <session> -o heatmap.png --json` (timed, best of 3; 1 run with
- *   --quick), its answer checked against the planted counts. Target (issue 7): under 10 s.
+ *   then `strata game playtest analyze <session> -o heatmap.png --json` (timed, best of 3), its answer
+ *   checked against the planted counts. Target (issue 7): under 10 s. --quick: 100,000 events, 1 run.
  * - playtest-load: `strata game playtest serve` as a child process on loopback; the load generator
  *   (game-playtest-load.ts) runs 20 clients sending 5,000 events per second together for 60 s
- *   (--quick: 5 clients, 1,000 per second, 5 s), then ends their sessions and stops the server with
+ *   (--quick: 4 clients, 800 per second, 2 s), then ends their sessions and stops the server with
  *   SIGTERM. Checked: every acknowledged event is in the stored sessions (export of each). Reported:
  *   events sent, acknowledged, stored, lost, duplicated; the acknowledgement latency percentiles; the
  *   server's peak RSS (VmHWM from /proc before it stops). Target: none lost, at the full rate.
@@ -109,7 +109,7 @@ interface AnalyzeJson {
 }
 
 export async function playtestAnalyze(ctx: PlaytestBenchContext): Promise<void> {
-  const events = 1_000_000;
+  const events = ctx.options.quick ? 100_000 : 1_000_000;
   const dir = join(ctx.workDir, 'playtest-analyze');
   project(dir);
   const file = join(dir, 'session.jsonl');
@@ -117,7 +117,7 @@ export async function playtestAnalyze(ctx: PlaytestBenchContext): Promise<void> 
   const size = readFileSync(file).length;
   ctx.report.note('playtest-analyze', `a session of ${events.toLocaleString('en-US')} events (${(size / 1e6).toFixed(1)} MB of JSONL): ${planted.starts} level starts, ${planted.completes} completions, ${planted.deaths} deaths, ${planted.frames} frames with fps, ${planted.positions} positions`);
   ctx.playtest = { ...ctx.playtest, analyzeEvents: events };
-  const recordLabel = `playtest record, ${(events / 1e6).toFixed(0)}M events`;
+  const recordLabel = `playtest record, ${events.toLocaleString('en-US')} events`;
   let id: string;
   try {
     const rec = await ctx.runner.run(process.execPath, [STRATA_BIN, 'game', 'playtest', 'record', '--version', 'build-1', file, '--json'], { cwd: dir, captureStdout: true });
@@ -129,7 +129,7 @@ export async function playtestAnalyze(ctx: PlaytestBenchContext): Promise<void> 
     ctx.results.push({ caseName: 'playtest-analyze', key: 'playtest_record', label: recordLabel, run: null, runs: 0, error: err instanceof Error ? err.message : String(err) });
     throw err;
   }
-  const label = `playtest analyze + heatmap, ${(events / 1e6).toFixed(0)}M events`;
+  const label = `playtest analyze + heatmap, ${events.toLocaleString('en-US')} events`;
   const runs: RunResult[] = [];
   try {
     for (let i = 0; i < (ctx.options.quick ? 1 : 3); i++) {
@@ -166,9 +166,9 @@ function peakRssMb(pid: number | undefined): number | null {
 
 export async function playtestLoad(ctx: PlaytestBenchContext): Promise<void> {
   const quick = ctx.options.quick;
-  const clients = quick ? 5 : 20;
-  const rate = quick ? 1000 : LOAD_RATE;
-  const durationMs = quick ? 5000 : 60_000;
+  const clients = quick ? 4 : 20;
+  const rate = quick ? 800 : LOAD_RATE;
+  const durationMs = quick ? 2000 : 60_000;
   const dir = join(ctx.workDir, 'playtest-load');
   project(dir);
   const label = `playtest serve, ${clients} clients × ${rate / clients}/s for ${durationMs / 1000} s`;
