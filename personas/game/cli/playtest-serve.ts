@@ -37,6 +37,7 @@ export const playtestServeCommand = defineCommand({
         ),
       onWarning: (m) => ctx.warn(m),
     });
+    if (!['127.0.0.1', '::1', 'localhost'].includes(server.host)) ctx.warn(`listening on ${server.host}, beyond loopback: the endpoint has no authentication, anyone who reaches it can add sessions`);
     line({ message_type: 'listening', url: server.url, host: server.host, port: server.port, recovered: server.recovered.length }, `listening on ${server.url} (POST /sessions, /sessions/<id>/events, /sessions/<id>/end); ${server.recovered.length} session(s) recovered`);
     await new Promise<void>((resolve) => {
       let stopping = false;
