@@ -7,12 +7,12 @@ import { hideBin } from 'yargs/helpers';
 import { plumbingCommands, renderError, type StrataCommand } from '../plumbing/cli/index.js';
 import { StrataError } from '../plumbing/errors/index.js';
 import { releaseHeldLocksSync } from '../plumbing/store/lock-file.js';
-import { porcelainCommands } from '../porcelain/cli/index.js';
+import { porcelainCommandsWith } from '../porcelain/cli/index.js';
 import { creativeCommand } from '../personas/creative/cli/index.js';
-import { gameCommand } from '../personas/game/cli/index.js';
+import { gameCommand, gamePinMessages } from '../personas/game/cli/index.js';
 import { helpCommand } from './help.js';
 
-const commands: StrataCommand[] = [...porcelainCommands, creativeCommand, gameCommand, ...plumbingCommands];
+const commands: StrataCommand[] = [...porcelainCommandsWith({ pinMessages: { ...gamePinMessages } }), creativeCommand, gameCommand, ...plumbingCommands];
 const args = hideBin(process.argv);
 const json = args.includes('--json');
 const debug = args.includes('--debug');

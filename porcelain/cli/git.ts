@@ -3,9 +3,9 @@
  * and rendering; progress (versions or commits done) on stderr when it is a terminal.
  */
 import { z } from 'zod';
-import { StrataError } from '../../plumbing/index.js';
+import { StrataError, type Repository } from '../../plumbing/index.js';
 import { defineCommand, defineCommandGroup, formatBytes, parseSize, type CliContext } from '../../plumbing/cli/index.js';
-import { gitExport } from '../ops/git-export.js';
+import { gitExport, type GitExportOptions } from '../ops/git-export.js';
 import { gitImport } from '../ops/git-import.js';
 import { shortId } from './log.js';
 
@@ -44,66 +44,83 @@ function listed<T>(items: T[]): Array<T | string> {
   return [...items.slice(0, 5), `  … ${items.length - 9} more (--json lists them all)`, ...items.slice(-4)];
 }
 
-export const gitExportCommand = defineCommand({
-  command: 'export <git-dir>',
-  describe: "Write a branch's versions into a git repository as commits (only those not exported yet), with tags and milestones",
-  group: 'porcelain',
-  builder: (y) =>
-    y
-      .positional('git-dir', { type: 'string', describe: 'the git repository (a work tree holding .git, or a bare repository)' })
-      .option('branch', { type: 'string', describe: "the strata branch to export (default: HEAD's); the git branch of the same name is written" })
-      .option('since', { type: 'string', describe: 'leave out this version and everything before it' })
-      .option('lfs-threshold', { type: 'string', describe: 'store files larger than this (bytes, or with K, M, G) with Git LFS' })
-      .option('author', { type: 'string', describe: 'who the commits are by, "Name <email>" (default: strata <strata@localhost>)' })
-      .option('force', { type: 'boolean', describe: 'move git refs that changed since the last export' })
-      .option('wait', { type: 'number', describe: 'seconds to wait for a repository lock held by gc (default 0)' }),
-  schema: z.object({
-    gitDir: z.string(),
-    branch: z.string().optional(),
-    since: z.string().optional(),
-    lfsThreshold: z.string().optional(),
-    author: z.string().optional(),
-    force: z.boolean().default(false),
-    wait: z.number().min(0).default(0),
-  }),
-  run: async (args, ctx) => {
-    const repo = await ctx.openRepo();
-    const lfsThreshold = parseSize(args.lfsThreshold, 'lfs-threshold');
-    const identity = parseIdentity(args.author);
-    const progress = counter(ctx, 'git export: versions');
-    const r = await gitExport({
-      repo,
-      gitDir: args.gitDir,
-      ...(args.branch === undefined ? {} : { branch: args.branch }),
-      ...(args.since === undefined ? {} : { since: args.since }),
-      ...(lfsThreshold === undefined ? {} : { lfsThreshold }),
-      ...(identity === undefined ? {} : { identity }),
-      force: args.force,
-      lockWaitMs: Math.round(args.wait * 1000),
-      onProgress: (p) => progress.update(p.versions, p.total, p.bytes),
-    }).finally(() => progress.done());
-    if (ctx.json) return ctx.printJson(r);
-    const lines: string[] = [];
-    lines.push(
-      r.commits.length > 0
-        ? `exported ${plural(r.commits.length, 'version')} of ${r.branch} to ${r.gitdir}: ${r.ref} -> ${shortId(r.head)}`
-        : r.refUpdated
-          ? `no new versions of ${r.branch}; ${r.ref} in ${r.gitdir} set to ${shortId(r.head)}`
-          : `${r.ref} is up to date in ${r.gitdir} (${shortId(r.head)}): nothing new to export`,
-    );
-    if (r.alreadyExported > 0) lines.push(`  ${plural(r.alreadyExported, 'version')} exported before`);
-    for (const c of listed(r.commits)) lines.push(typeof c === 'string' ? c : `  ${shortId(c.version)} -> commit ${shortId(c.commit)}`);
-    for (const t of r.tags.filter((x) => x.status !== 'unchanged')) lines.push(`  ${t.status === 'created' ? 'new' : 'moved'} ${t.kind === 'tag' ? 'tag' : `annotated tag (${t.kind})`} ${t.ref.replace(/^refs\/tags\//, '')}`);
-    if (r.lfsFiles > 0) lines.push(`  ${plural(r.lfsFiles, 'file')} stored with Git LFS`);
-    if (r.emptyFolders.length > 0) lines.push(`  ${plural(r.emptyFolders.length, 'empty folder')} left out (git cannot hold empty folders): ${r.emptyFolders.slice(0, 5).join(', ')}${r.emptyFolders.length > 5 ? ', …' : ''}`);
-    if (r.reservedNames.length > 0) lines.push(`  ${plural(r.reservedNames.length, 'entry', 'entries')} left out (names git reserves): ${r.reservedNames.slice(0, 5).join(', ')}`);
-    if (r.objectsWritten > 0) lines.push(`  ${plural(r.objectsWritten, 'git object')} written (${formatBytes(r.bytesWritten)})`);
-    if (r.headSet) lines.push(`  HEAD of ${r.gitdir} names ${r.ref} now (it named a branch that did not exist)`);
-    if (r.checkedOut) lines.push(`  the work tree was checked out at ${shortId(r.head)}`);
-    ctx.print(lines.join('\n'));
-    if (r.worktreeProblem !== undefined) ctx.warn(`the work tree was not brought up to date (${r.worktreeProblem}); run \`git checkout -f\` there`, { code: 'WORKTREE_NOT_UPDATED' });
-  },
-});
+/**
+ * The messages of pins' annotated tags, by pin owner, from the layers above (a game milestone's type
+ * and notes): the composition root passes them in, since the porcelain cannot read those layers'
+ * records. A pin whose owner has none gets `pinned: <owner>/<name>` and its version's description.
+ */
+export type PinMessages = Record<string, (options: { repo: Repository; name: string; version: string }) => Promise<string | undefined>>;
+
+function pinMessageFor(repo: Repository, messages: PinMessages): GitExportOptions['pinMessage'] {
+  return async (pin) => messages[pin.owner]?.({ repo, name: pin.name, version: pin.version });
+}
+
+/** `strata git export`, with the tag messages of the layers above for their pins. */
+export function createGitExportCommand(pinMessages: PinMessages = {}) {
+  return defineCommand({
+    command: 'export <git-dir>',
+    describe: "Write a branch's versions into a git repository as commits (only those not exported yet), with tags and milestones",
+    group: 'porcelain',
+    builder: (y) =>
+      y
+        .positional('git-dir', { type: 'string', describe: 'the git repository (a work tree holding .git, or a bare repository)' })
+        .option('branch', { type: 'string', describe: "the strata branch to export (default: HEAD's); the git branch of the same name is written" })
+        .option('since', { type: 'string', describe: 'leave out this version and everything before it' })
+        .option('lfs-threshold', { type: 'string', describe: 'store files larger than this (bytes, or with K, M, G) with Git LFS' })
+        .option('author', { type: 'string', describe: 'who the commits are by, "Name <email>" (default: strata <strata@localhost>)' })
+        .option('force', { type: 'boolean', describe: 'move git refs that changed since the last export' })
+        .option('wait', { type: 'number', describe: 'seconds to wait for a repository lock held by gc (default 0)' }),
+    schema: z.object({
+      gitDir: z.string(),
+      branch: z.string().optional(),
+      since: z.string().optional(),
+      lfsThreshold: z.string().optional(),
+      author: z.string().optional(),
+      force: z.boolean().default(false),
+      wait: z.number().min(0).default(0),
+    }),
+    run: async (args, ctx) => {
+      const repo = await ctx.openRepo();
+      const lfsThreshold = parseSize(args.lfsThreshold, 'lfs-threshold');
+      const identity = parseIdentity(args.author);
+      const progress = counter(ctx, 'git export: versions');
+      const r = await gitExport({
+        repo,
+        gitDir: args.gitDir,
+        ...(args.branch === undefined ? {} : { branch: args.branch }),
+        ...(args.since === undefined ? {} : { since: args.since }),
+        ...(lfsThreshold === undefined ? {} : { lfsThreshold }),
+        ...(identity === undefined ? {} : { identity }),
+        force: args.force,
+        lockWaitMs: Math.round(args.wait * 1000),
+        pinMessage: pinMessageFor(repo, pinMessages),
+        onProgress: (p) => progress.update(p.versions, p.total, p.bytes),
+      }).finally(() => progress.done());
+      if (ctx.json) return ctx.printJson(r);
+      const lines: string[] = [];
+      lines.push(
+        r.commits.length > 0
+          ? `exported ${plural(r.commits.length, 'version')} of ${r.branch} to ${r.gitdir}: ${r.ref} -> ${shortId(r.head)}`
+          : r.refUpdated
+            ? `no new versions of ${r.branch}; ${r.ref} in ${r.gitdir} set to ${shortId(r.head)}`
+            : `${r.ref} is up to date in ${r.gitdir} (${shortId(r.head)}): nothing new to export`,
+      );
+      if (r.alreadyExported > 0) lines.push(`  ${plural(r.alreadyExported, 'version')} exported before`);
+      for (const c of listed(r.commits)) lines.push(typeof c === 'string' ? c : `  ${shortId(c.version)} -> commit ${shortId(c.commit)}`);
+      for (const t of r.tags.filter((x) => x.status !== 'unchanged')) lines.push(`  ${t.status === 'created' ? 'new' : 'moved'} ${t.kind === 'tag' ? 'tag' : `annotated tag (${t.kind})`} ${t.ref.replace(/^refs\/tags\//, '')}`);
+      if (r.lfsFiles > 0) lines.push(`  ${plural(r.lfsFiles, 'file')} stored with Git LFS`);
+      if (r.emptyFolders.length > 0) lines.push(`  ${plural(r.emptyFolders.length, 'empty folder')} left out (git cannot hold empty folders): ${r.emptyFolders.slice(0, 5).join(', ')}${r.emptyFolders.length > 5 ? ', …' : ''}`);
+      if (r.reservedNames.length > 0) lines.push(`  ${plural(r.reservedNames.length, 'entry', 'entries')} left out (names git reserves): ${r.reservedNames.slice(0, 5).join(', ')}`);
+      if (r.objectsWritten > 0) lines.push(`  ${plural(r.objectsWritten, 'git object')} written (${formatBytes(r.bytesWritten)})`);
+      if (r.headSet) lines.push(`  HEAD of ${r.gitdir} names ${r.ref} now (it named a branch that did not exist)`);
+      if (r.checkedOut) lines.push(`  the work tree was checked out at ${shortId(r.head)}`);
+      ctx.print(lines.join('\n'));
+      if (r.worktreeProblem !== undefined) ctx.warn(`the work tree was not brought up to date (${r.worktreeProblem}); run \`git checkout -f\` there`, { code: 'WORKTREE_NOT_UPDATED' });
+    },
+  });
+}
+
+export const gitExportCommand = createGitExportCommand();
 
 export const gitImportCommand = defineCommand({
   command: 'import <git-dir>',
@@ -152,9 +169,14 @@ export const gitImportCommand = defineCommand({
   },
 });
 
-export const gitCommand = defineCommandGroup({
-  name: 'git',
-  describe: 'Bridge to git repositories: export versions as commits, import git history as versions',
-  group: 'porcelain',
-  subcommands: [gitExportCommand, gitImportCommand],
-});
+/** `strata git export|import`; `pinMessages` as for createGitExportCommand. */
+export function createGitCommand(pinMessages: PinMessages = {}) {
+  return defineCommandGroup({
+    name: 'git',
+    describe: 'Bridge to git repositories: export versions as commits, import git history as versions',
+    group: 'porcelain',
+    subcommands: [createGitExportCommand(pinMessages), gitImportCommand],
+  });
+}
+
+export const gitCommand = createGitCommand();

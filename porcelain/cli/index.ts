@@ -16,9 +16,21 @@ import { forgetCommand } from './forget.js';
 import { gcCommand } from './gc.js';
 import { checkCommand } from './check.js';
 import { unlockCommand } from './unlock.js';
-import { gitCommand } from './git.js';
+import { createGitCommand, type PinMessages } from './git.js';
 
-export const porcelainCommands: StrataCommand[] = [snapshotCommand, restoreCommand, catCommand, lsCommand, statusCommand, logCommand, showCommand, diffCommand, findCommand, tagCommand, branchCommand, statsCommand, forgetCommand, gcCommand, checkCommand, unlockCommand, gitCommand];
+/** What the layers above lend the porcelain's commands (given by the composition root). */
+export interface PorcelainCommandHooks {
+  /** Tag messages for the pins of the layers above, by pin owner (`strata git export`). */
+  pinMessages?: PinMessages;
+}
+
+/** The porcelain layer's commands, with the layers above's hooks. */
+export function porcelainCommandsWith(hooks: PorcelainCommandHooks = {}): StrataCommand[] {
+  return [snapshotCommand, restoreCommand, catCommand, lsCommand, statusCommand, logCommand, showCommand, diffCommand, findCommand, tagCommand, branchCommand, statsCommand, forgetCommand, gcCommand, checkCommand, unlockCommand, createGitCommand(hooks.pinMessages)];
+}
+
+export const porcelainCommands: StrataCommand[] = porcelainCommandsWith();
+export type { PinMessages } from './git.js';
 
 // The command toolkit, for the personas' command modules (they import porcelain only).
 export { defineCommand, defineCommandGroup, formatBytes, ProgressLine, parseKeyValues, type StrataCommand, type CliContext, type CommandGroup, type CommandGroupSpec } from '../../plumbing/cli/index.js';

@@ -135,4 +135,18 @@ describe.skipIf(!hasGit)('strata git (real git)', () => {
     r = strata(['git', 'import', work, '--ref', 'no-such-branch'], { cwd: project });
     expect([r.code, errorOf(r)]).toEqual([1, 'UNKNOWN_REVISION']);
   });
+  it("tags a game milestone with its kind, version number and notes (the game persona's pin messages)", () => {
+    const project = tempDir('git-milestone');
+    ok(['init'], { cwd: project });
+    writeFileSync(join(project, 'kart.json'), '{"speed":10}\n');
+    const v1 = snapshot(project, '--name', 'first build');
+    ok(['game', 'milestone', 'create', 'Beta-2', v1, '--type', 'beta', '--semver', '1.4.0-beta.2', '-m', 'Drift physics.\nNew beach track.'], { cwd: project });
+    const bare = tempDir('git-milestone-bare');
+    runGit(bare, ['init', '--bare', '-q']);
+    const r = okJson(['git', 'export', bare], { cwd: project }) as { tags: Array<{ ref: string; kind: string }> };
+    expect(r.tags.map((t) => [t.ref, t.kind])).toEqual([['refs/tags/pins/game-milestones/beta-2', 'pin']]);
+    const tag = runGit(bare, ['cat-file', '-p', 'refs/tags/pins/game-milestones/beta-2']).stdout;
+    expect(tag).toMatch(/\n\nbeta milestone Beta-2 \(1\.4\.0-beta\.2\)\n\nDrift physics\.\nNew beach track\.\n$/);
+    expect(runGit(bare, ['rev-parse', 'refs/tags/pins/game-milestones/beta-2^{commit}']).stdout.trim()).toBe(runGit(bare, ['rev-parse', 'refs/heads/main']).stdout.trim());
+  });
 });

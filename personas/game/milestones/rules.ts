@@ -21,6 +21,9 @@
 import { StrataError } from '../../../porcelain/index.js';
 import { compareSemver, formatSemver, parseSemver, withoutPrerelease, type SemVer } from './semver.js';
 
+/** The owner of the pins that keep milestones' versions (`refs/pins/game-milestones/<name>`). */
+export const MILESTONE_PIN_OWNER = 'game-milestones';
+
 export const MILESTONE_TYPES = ['alpha', 'beta', 'rc', 'release', 'hotfix', 'demo', 'dev', 'nightly', 'playtest', 'prototype'] as const;
 export type MilestoneType = (typeof MILESTONE_TYPES)[number];
 

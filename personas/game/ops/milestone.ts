@@ -24,11 +24,11 @@ import {
   writeRecord,
   type Repository,
 } from '../../../porcelain/index.js';
-import { checkMilestoneName, checkSemverRules, deleteNeedsForce, milestoneNameProblem, parseMilestoneType, planPromotion, MILESTONE_TYPES, type MilestoneType } from '../milestones/rules.js';
+import { checkMilestoneName, checkSemverRules, deleteNeedsForce, milestoneNameProblem, parseMilestoneType, planPromotion, MILESTONE_PIN_OWNER, MILESTONE_TYPES, type MilestoneType } from '../milestones/rules.js';
 import { formatSemver, parseSemver } from '../milestones/semver.js';
 
 export const MILESTONE_NAMESPACE_PREFIX = 'game/milestones/';
-export const MILESTONE_PIN_OWNER = 'game-milestones';
+export { MILESTONE_PIN_OWNER };
 const FILE = 'milestone.json';
 
 const PromotionSchema = z.object({
@@ -166,6 +166,19 @@ export async function getMilestone(options: { repo: Repository; name: string }):
 export async function findMilestone(options: { repo: Repository; name: string }): Promise<Milestone | undefined> {
   if (milestoneNameProblem(options.name) !== undefined) return undefined;
   return readMilestone(options.repo, namespaceOf(options.name));
+}
+
+/**
+ * The message of the annotated git tag `strata git export` writes for a milestone's pin: its type,
+ * name and version number, then its notes. Undefined when the pin names no milestone of this name
+ * (or another version than the milestone's), so the export's generic message is used.
+ */
+export async function milestoneTagMessage(options: { repo: Repository; name: string; version: string }): Promise<string | undefined> {
+  const m = await findMilestone({ repo: options.repo, name: options.name });
+  if (!m || m.version !== options.version) return undefined;
+  const title = `${m.type} milestone ${m.name}${m.semver === undefined ? '' : ` (${m.semver})`}`;
+  const notes = m.notes.trim();
+  return notes === '' ? `${title}\n` : `${title}\n\n${notes}\n`;
 }
 
 export interface CreateMilestoneOptions {
