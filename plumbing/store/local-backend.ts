@@ -317,12 +317,11 @@ export class LocalBackend implements StorageBackend {
       for (const name of names) {
         const id = fan + name;
         if (!/^[0-9a-f]{64}$/.test(id) || !id.startsWith(prefix)) continue;
-        try {
-          const info = await stat(join(objects, fan, name));
-          yield { id, storedSize: info.size, mtimeMs: info.mtimeMs };
-        } catch (err) {
-          if (!hasErrno(err, 'ENOENT')) throw err;
-        }
+        // A synchronous stat: a local disk answers in microseconds, while an awaited one costs a
+        // thread-pool round trip per object, which dominated listing repositories of many small
+        // objects (archives cut by members).
+        const info = statSync(join(objects, fan, name), { throwIfNoEntry: false });
+        if (info) yield { id, storedSize: info.size, mtimeMs: info.mtimeMs };
       }
     }
   }
