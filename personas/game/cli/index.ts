@@ -17,4 +17,4 @@ export const gamePinMessages: PinMessages = {
   [MILESTONE_PIN_OWNER]: async (options) => (await import('../ops/milestone.js')).milestoneTagMessage(options),
 };
 
-export const gameCommand = defineCommandGroup({ name: 'game', describe: 'For game teams: milestones and releases, release notes, per-platform configuration', group: 'persona', subcommands: gameSubcommands });
+export const gameCommand = defineCommandGroup({ name: 'game', describe: 'For game teams: milestones and releases, release notes, per-platform configuration, player feedback, playtest sessions', group: 'persona', subcommands: gameSubcommands });
