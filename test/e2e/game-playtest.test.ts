@@ -69,7 +69,7 @@ describe('strata game playtest', () => {
   it('records from stdin, reporting bad lines by number and sorting late events', () => {
     const input = '{"t":200,"type":"level_start","level":"a"}\n{"t":100,"type":"session_start"}\n{oops\n{"t":300,"type":"level_complete","level":"a"}\n{"type":"no time"}\n';
     const r = strata(['game', 'playtest', 'record', '--version', 'build-1', '--player', 'ann', '--json'], { cwd: dir, input });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(3); // stored, but lines were not read
     const warnings = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { message: string; line: number });
     expect(warnings.map((w) => w.line)).toEqual([3, 5]);
     const out = JSON.parse(r.stdout) as { session: { id: string; version: string; player: string; summary: { events: number; outOfOrder: number; problemCount: number } } };

@@ -14,10 +14,14 @@ import { playtestServeCommand } from './playtest-serve.js';
 
 const seconds = (ms: number): string => (ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(2)} h` : ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
 
+/** Exit status when lines of the input were not read (the rest stored), as for feedback import and snapshot. */
+const EXIT_PARTIAL = 3;
+
 function problemLines(ctx: CliContext, s: PlaytestSession): void {
   const sum = s.summary;
   for (const p of sum.problems) ctx.warn(`line ${p.line}: ${p.message}`, { line: p.line });
   if (sum.problemCount > sum.problems.length) ctx.warn(`${sum.problemCount - sum.problems.length} more line(s) not read`);
+  if (sum.problemCount > 0) ctx.setExitCode(EXIT_PARTIAL);
 }
 
 function sessionText(s: PlaytestSession): string[] {
@@ -90,6 +94,7 @@ const importCommand = defineCommand({
     const { importPlaytest } = await import('../ops/playtest.js');
     const r = await importPlaytest({ repo, version: args.version, path: args.file, ...(args.player === undefined ? {} : { player: args.player }) });
     for (const p of r.problems) ctx.warn(`line ${p.line}: ${p.message}`, { line: p.line });
+    if (r.problems.length > 0) ctx.setExitCode(EXIT_PARTIAL);
     if (ctx.json) return ctx.printJson(r);
     const s = r.session;
     if (s.alreadyStored) return ctx.print(`already stored as session ${s.id}: nothing added`);
