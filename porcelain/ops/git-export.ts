@@ -18,6 +18,16 @@ import { loadGitMapping, saveGitMapping } from '../git/mapping.js';
 import { GitObjectWriter } from '../git/object-writer.js';
 import { TreeExporter, type ExportHint } from '../git/tree-export.js';
 
+/**
+ * A version's commit message: its name, then its description. A version with neither gets
+ * `strata version <12 hex digits of its id>` (git tools show an empty message as a blank line),
+ * unless it came from git, whose empty message it keeps (so an imported history exports as it was).
+ */
+function versionCommitMessage(v: VersionRecord): string {
+  const message = commitMessage(v.name, v.description);
+  return message !== '' || v.meta['git.commit'] !== undefined ? message : `strata version ${v.id.slice(0, 12)}\n`;
+}
+
 export const DEFAULT_GIT_IDENTITY: GitIdentity = { name: 'strata', email: 'strata@localhost' };
 
 export interface GitExportProgress {
@@ -238,7 +248,7 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
         const root = await trees.exportRoot(v.tree, hint);
         const parents = [...new Set(v.parents.map(commitOf).filter((c): c is string => c !== undefined))];
         const who = identityOf(v, identity);
-        const commit = await writer.write('commit', encodeGitCommit({ tree: root.oid, parents, author: who.author, committer: who.committer, message: commitMessage(v.name, v.description) }));
+        const commit = await writer.write('commit', encodeGitCommit({ tree: root.oid, parents, author: who.author, committer: who.committer, message: versionCommitMessage(v) }));
         written.set(v.id, { commit, tree: root.oid });
         commits.push({ version: v.id, commit });
         if (!dryRun) options.onProgress?.({ versions: commits.length, total: todo.length, bytes });

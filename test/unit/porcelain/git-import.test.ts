@@ -127,6 +127,30 @@ describe.skipIf(!hasGit)('git import (real git)', () => {
     expect(await restoreListing(repo, third.version)).toEqual(checkoutListing(work, c6));
   });
 
+  it('gives a version without name or description a message, but keeps the empty message of a commit made by git', async () => {
+    const work = fresh('work-empty');
+    runGit(work, ['init', '--quiet', '--initial-branch=main']);
+    writeFileSync(join(work, 'a.txt'), 'a\n');
+    runGit(work, ['add', '-A']);
+    runGit(work, ['commit', '--quiet', '--allow-empty-message', '-m', ''], { env: { GIT_AUTHOR_DATE: '2025-03-01T10:00:00Z', GIT_COMMITTER_DATE: '2025-03-01T10:00:00Z' } });
+    const c1 = runGit(work, ['rev-parse', 'HEAD']).stdout.trim();
+    const repo = await newRepo();
+    const imported = await gitImport({ repo, gitDir: work });
+    const bare = fresh('empty-message.git');
+    runGit(bare, ['init', '--quiet', '--bare', '--initial-branch=main']);
+    expect((await gitExport({ repo, gitDir: bare })).head).toBe(c1);
+
+    // A version strata made, with neither name nor description, on top of the imported one.
+    const restored = fresh('restored-empty');
+    await restore({ repo, source: imported.version, target: restored });
+    writeFileSync(join(restored, 'b.txt'), 'b\n');
+    const v2 = await snapshot({ repo, source: restored });
+    const out = await gitExport({ repo, gitDir: bare });
+    expect(out.commits.map((c) => c.version)).toEqual([v2.id]);
+    expect(runGit(bare, ['log', '--format=%s|%b', 'main']).stdout).toBe(`strata version ${v2.id.slice(0, 12)}|\n|\n`);
+    expect(runGit(bare, ['fsck', '--strict', '--no-dangling']).stderr).toBe('');
+  });
+
   it('reads packed objects, and imports another ref into another branch', async () => {
     const { work, commits } = makeGitHistory();
     runGit(work, ['gc', '--quiet', '--aggressive']);
