@@ -25,8 +25,13 @@ rmSync('dist/bin/chunks', { recursive: true, force: true });
 // The CLI: what only some commands load (the creative persona's image and model libraries) goes into
 // chunks those commands import on use, so every other command still starts from one file.
 await build({ ...common, entryPoints: { strata: 'bin/strata.ts' }, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
-// The worker threads, found by the bundle next to itself (new URL('./<name>.js', import.meta.url)).
-await build({
-  ...common,
-  entryPoints: { 'object-worker': 'plumbing/store/object-worker.ts', 'object-reader-worker': 'plumbing/store/object-reader-worker.ts' },
-});
+// The worker threads, found by the code that starts them next to itself (new URL('./<name>.js',
+// import.meta.url)): that code may sit in the entry file or in a chunk, so each worker is in both
+// folders. (Without a worker file beside it, the pool is off and everything runs on one thread.)
+for (const outdir of ['dist/bin', 'dist/bin/chunks']) {
+  await build({
+    ...common,
+    outdir,
+    entryPoints: { 'object-worker': 'plumbing/store/object-worker.ts', 'object-reader-worker': 'plumbing/store/object-reader-worker.ts' },
+  });
+}
