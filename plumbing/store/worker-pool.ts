@@ -52,8 +52,10 @@ export class ObjectWorkerPool {
   private addLane(): void {
     const worker = new Worker(this.url, {
       workerData: { root: this.repo.root, config: this.repo.config },
-      // A worker holds at most a few chunks at a time; a small heap keeps the process's memory bounded.
-      resourceLimits: { maxOldGenerationSizeMb: 32 },
+      // A worker holds a few chunks at a time, but also its store's cache of which objects exist,
+      // which grows with the repository (about 40 MB at 300,000 objects): the limit is a ceiling
+      // against runaway growth, not a budget (at 32 MB, snapshots into such a repository failed).
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
     });
     const lane: Lane = { worker, load: 0 };
     worker.on('message', (reply: WorkerReply) => {
