@@ -39,6 +39,42 @@ export interface MemberWalker {
   readonly stop: WalkStop | undefined;
 }
 
+/**
+ * What every walk shares: the member count, where it stopped, and the data region that follows a
+ * header region. A format supplies `header`: the region at `pos` when no data is pending.
+ */
+export abstract class RegionWalker implements MemberWalker {
+  members = 0;
+  stop: WalkStop | undefined;
+  /** Bytes of data that follow the header region just returned (set by `header`). */
+  protected pending = 0;
+
+  get pendingData(): number {
+    return this.pending;
+  }
+
+  /** Stops following members at `pos`: the rest of the file is one generic region. */
+  protected rest(pos: number, damaged: boolean, reason: string): Region {
+    this.stop ??= { offset: pos, damaged, reason };
+    return { kind: 'rest', end: Infinity };
+  }
+
+  next(src: Uint8Array, offset: number, view: number, pos: number): Region;
+  next(src: Uint8Array, offset: number, view: number, pos: number, tentative: true): Region | undefined;
+  next(src: Uint8Array, offset: number, view: number, pos: number, tentative = false): Region | undefined {
+    if (this.stop) return tentative ? undefined : { kind: 'rest', end: Infinity };
+    if (this.pending > 0) {
+      const end = pos + this.pending;
+      this.pending = 0;
+      return { kind: 'data', end };
+    }
+    return this.header(src, offset, view, pos, tentative);
+  }
+
+  /** The header region (or rest) at `pos`; see MemberWalker.next for `tentative`. */
+  protected abstract header(src: Uint8Array, offset: number, view: number, pos: number, tentative: boolean): Region | undefined;
+}
+
 /** An ASCII string of bytes, compared without allocating. */
 export function bytesEqual(src: Uint8Array, at: number, ascii: string): boolean {
   for (let i = 0; i < ascii.length; i++) if (src[at + i] !== ascii.charCodeAt(i)) return false;

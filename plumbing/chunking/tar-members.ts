@@ -8,7 +8,7 @@
  * block, a header whose checksum fails, or a header that does not fit in the view ends the walk: the
  * rest of the file is one `rest` region.
  */
-import { bytesEqual, type MemberWalker, type Region, type WalkStop } from './member-walker.js';
+import { bytesEqual, RegionWalker, type Region } from './member-walker.js';
 
 const BLOCK = 512;
 /** Type flags whose members carry no data blocks whatever their size field says. */
@@ -138,36 +138,14 @@ function parseMember(src: Uint8Array, at: number, view: number, pos: number): Pa
 }
 
 /** Walks a tar archive member by member (see the module comment). */
-export class TarWalker implements MemberWalker {
-  members = 0;
-  stop: WalkStop | undefined;
-  /** Bytes of data (with padding) that follow the header region just returned. */
-  #pendingData = 0;
-
-  get pendingData(): number {
-    return this.#pendingData;
-  }
-
-  #rest(pos: number, damaged: boolean, reason: string): Region {
-    this.stop ??= { offset: pos, damaged, reason };
-    return { kind: 'rest', end: Infinity };
-  }
-
-  next(src: Uint8Array, offset: number, view: number, pos: number): Region;
-  next(src: Uint8Array, offset: number, view: number, pos: number, tentative: true): Region | undefined;
-  next(src: Uint8Array, offset: number, view: number, pos: number, tentative = false): Region | undefined {
-    if (this.stop) return tentative ? undefined : { kind: 'rest', end: Infinity };
-    if (this.#pendingData > 0) {
-      const end = pos + this.#pendingData;
-      this.#pendingData = 0;
-      return { kind: 'data', end };
-    }
+export class TarWalker extends RegionWalker {
+  protected header(src: Uint8Array, offset: number, view: number, pos: number, tentative: boolean): Region | undefined {
     const first = parseMember(src, offset, view, pos);
     if (first.kind !== 'member' && tentative) return undefined;
-    if (first.kind === 'end') return this.#rest(pos, false, 'end-of-archive marker');
-    if (first.kind === 'bad') return this.#rest(pos, true, first.reason);
+    if (first.kind === 'end') return this.rest(pos, false, 'end-of-archive marker');
+    if (first.kind === 'bad') return this.rest(pos, true, first.reason);
     if (first.kind === 'unfit') {
-      return this.#rest(pos, true, `the tar header blocks at ${pos} run past the bytes available (truncated, or longer than the largest chunk)`);
+      return this.rest(pos, true, `the tar header blocks at ${pos} run past the bytes available (truncated, or longer than the largest chunk)`);
     }
     this.members++;
     // Members without data (folders, links, empty files) join the header region of the members after
@@ -181,7 +159,7 @@ export class TarWalker implements MemberWalker {
       at += more.length;
       data = more.data;
     }
-    this.#pendingData = data;
+    this.pending = data; // data with its padding
     return { kind: 'header', end: pos + at };
   }
 }

@@ -6,7 +6,7 @@
  * `rest` region. A member whose sizes are only in its data descriptor (streamed zips) ends it too,
  * since its data's length is not known where it starts.
  */
-import { type MemberWalker, type Region, type WalkStop } from './member-walker.js';
+import { RegionWalker, type Region } from './member-walker.js';
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
@@ -86,31 +86,11 @@ function parseLocal(src: Uint8Array, h: number, view: number): Local | string {
 }
 
 /** Walks a zip archive's local file headers (see the module comment). */
-export class ZipWalker implements MemberWalker {
-  members = 0;
-  stop: WalkStop | undefined;
-  #pendingData = 0;
-
-  get pendingData(): number {
-    return this.#pendingData;
-  }
+export class ZipWalker extends RegionWalker {
   /** The member just read has a data descriptor (after its data); 8-byte sizes when zip64. */
   #descriptor: 'none' | 'zip32' | 'zip64' = 'none';
 
-  #rest(pos: number, damaged: boolean, reason: string): Region {
-    this.stop ??= { offset: pos, damaged, reason };
-    return { kind: 'rest', end: Infinity };
-  }
-
-  next(src: Uint8Array, offset: number, view: number, pos: number): Region;
-  next(src: Uint8Array, offset: number, view: number, pos: number, tentative: true): Region | undefined;
-  next(src: Uint8Array, offset: number, view: number, pos: number, tentative = false): Region | undefined {
-    if (this.stop) return tentative ? undefined : { kind: 'rest', end: Infinity };
-    if (this.#pendingData > 0) {
-      const end = pos + this.#pendingData;
-      this.#pendingData = 0;
-      return { kind: 'data', end };
-    }
+  protected header(src: Uint8Array, offset: number, view: number, pos: number, tentative: boolean): Region | undefined {
     let at = 0;
     if (this.#descriptor !== 'none') {
       const sizes = this.#descriptor === 'zip64' ? 16 : 8;
@@ -120,13 +100,13 @@ export class ZipWalker implements MemberWalker {
     const first = signature === LOCAL_HEADER ? parseLocal(src, offset + at, view - at) : undefined;
     if (tentative && (first === undefined || typeof first === 'string' || first.streamed)) return undefined;
     this.#descriptor = 'none';
-    if (signature === undefined) return this.#rest(pos, true, `the zip archive ends at ${pos + at}, before its central directory`);
+    if (signature === undefined) return this.rest(pos, true, `the zip archive ends at ${pos + at}, before its central directory`);
     if (signature === CENTRAL_HEADER || signature === END_OF_CENTRAL || signature === ZIP64_END) {
-      return this.#rest(pos, false, `central directory at ${pos + at}`);
+      return this.rest(pos, false, `central directory at ${pos + at}`);
     }
-    if (first === undefined) return this.#rest(pos, true, `no zip local file header at ${pos + at}`);
-    if (typeof first === 'string') return this.#rest(pos, true, `the zip member at ${pos + at} ${first}`);
-    if (first.streamed) return this.#rest(pos, false, `the zip member at ${pos + at} gives its sizes only after its data (streamed zip)`);
+    if (first === undefined) return this.rest(pos, true, `no zip local file header at ${pos + at}`);
+    if (typeof first === 'string') return this.rest(pos, true, `the zip member at ${pos + at} ${first}`);
+    if (first.streamed) return this.rest(pos, false, `the zip member at ${pos + at} gives its sizes only after its data (streamed zip)`);
     this.members++;
     at += first.length;
     let last = first;
@@ -140,7 +120,7 @@ export class ZipWalker implements MemberWalker {
       last = more;
     }
     this.#descriptor = last.descriptor;
-    this.#pendingData = last.data;
+    this.pending = last.data;
     return { kind: 'header', end: pos + at };
   }
 }

@@ -348,8 +348,11 @@ describe('detection and configuration', () => {
 
   it('a damaged look-alike falls back to FastCDC from where the damage is', () => {
     const damaged = Uint8Array.from(tar);
-    damaged[3 * 512 + 7000] ^= 0xff; // inside the second member's data: harmless
-    damaged[512 + 3072 + 100] ^= 0xff; // the second member's header: checksum fails there
+    const flip = (at: number): void => {
+      damaged[at] = (damaged[at] as number) ^ 0xff;
+    };
+    flip(3 * 512 + 7000); // inside the second member's data: harmless
+    flip(512 + 3072 + 100); // the second member's header: checksum fails there
     const strategy = chunking.forFile({}) as FormatAwareChunker;
     const chunks = strategy.chunkData(damaged);
     expect(strategy.explain()).toMatchObject({ strategy: 'tar-members', members: 1, stop: { offset: 3584, damaged: true } });
