@@ -11,12 +11,13 @@
  *   under 10 s.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STRATA_BIN } from './context.js';
 import type { ProcessRunner, RunResult } from './proc.js';
 import type { TargetRow } from './porcelain-report.js';
 import type { Report } from './report.js';
+import { LineFile } from './line-file.js';
 
 export const FEEDBACK_CASES = ['feedback-import'] as const;
 export const FEEDBACK_IMPORT_LIMIT_S = 10;
@@ -52,8 +53,8 @@ const PHRASES = ['the game crashes after the boss', 'love the art style', 'frame
 
 /** The planted CSV: `rows` rows (MALFORMED of them malformed), every 1,000th with an unknown build. */
 async function writeFeedbackCsv(path: string, rows: number): Promise<{ unlinked: number; good: number }> {
-  const out = createWriteStream(path);
-  let buf: string[] = ['text,rating,platform,build,player,email,time'];
+  const out = new LineFile(path);
+  await out.push('text,rating,platform,build,player,email,time');
   let unlinked = 0;
   const malformedEvery = Math.floor(rows / MALFORMED);
   for (let i = 0; i < rows; i++) {
@@ -68,14 +69,9 @@ async function writeFeedbackCsv(path: string, rows: number): Promise<{ unlinked:
       const t = Date.UTC(2026, 0, 1) + i * 60_000;
       line = `"${text}",${1 + (i % 5)},${['pc', 'switch', 'ps5'][i % 3] as string},${build},player-${i % 9973},p${i}@example.org,${new Date(t).toISOString()}`;
     }
-    buf.push(line);
-    if (buf.length >= 10_000) {
-      if (!out.write(`${buf.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
-      buf = [];
-    }
+    await out.push(line);
   }
-  if (buf.length > 0) out.write(`${buf.join('\n')}\n`);
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await out.close();
   return { unlinked, good: rows - MALFORMED };
 }
 

@@ -12,7 +12,7 @@
  *   server's peak RSS (VmHWM from /proc before it stops). Target: none lost, at the full rate.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STRATA_BIN } from './context.js';
 import { checkStored, runLoad } from './game-playtest-load.js';
@@ -20,6 +20,7 @@ import type { ProcessRunner, RunResult } from './proc.js';
 import { fastest } from './proc.js';
 import type { Report } from './report.js';
 import type { TargetRow } from './porcelain-report.js';
+import { LineFile } from './line-file.js';
 
 export const PLAYTEST_CASES = ['playtest-analyze', 'playtest-load'] as const;
 export const ANALYZE_LIMIT_S = 10;
@@ -64,9 +65,8 @@ function project(dir: string): void {
 
 /** The planted session: per 1,000 events one level attempt (start, 3 deaths, complete or fail every other), 500 frames with fps, the rest positions. */
 async function writeSession(path: string, events: number): Promise<{ starts: number; completes: number; deaths: number; frames: number; positions: number }> {
-  const out = createWriteStream(path);
+  const out = new LineFile(path);
   const counts = { starts: 0, completes: 0, deaths: 0, frames: 0, positions: 0 };
-  let buf: string[] = [];
   for (let i = 0; i < events; i++) {
     const k = i % 1000;
     const attempt = Math.floor(i / 1000);
@@ -88,14 +88,9 @@ async function writeSession(path: string, events: number): Promise<{ starts: num
       line = `{"t":${t},"type":"position","x":${((i * 7919) % 4000) / 10},"y":${((i * 104729) % 3000) / 10},"z":0,"health":${100 - (k % 100)}}`;
       counts.positions++;
     }
-    buf.push(line);
-    if (buf.length >= 10_000) {
-      if (!out.write(`${buf.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
-      buf = [];
-    }
+    await out.push(line);
   }
-  if (buf.length > 0) out.write(`${buf.join('\n')}\n`);
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await out.close();
   return counts;
 }
 
