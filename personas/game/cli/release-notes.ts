@@ -10,7 +10,7 @@ async function configChangeProvider(): Promise<ConfigChangeProvider> {
 
 export const releaseNotesCommand = defineCommand({
   command: 'release-notes <from> <to>',
-  describe: 'Release notes between two milestones or versions: changes by folder and asset type, milestones passed, platform configuration',
+  describe: 'Release notes between two milestones or versions: changes by folder and asset type, milestones passed, platform configuration, player feedback',
   group: 'persona',
   builder: (y) =>
     y
