@@ -150,10 +150,10 @@ async function versionsToExport(repo: Repository, tip: string, isDone: (id: stri
 async function ancestors(repo: Repository, start: string): Promise<Set<string>> {
   const keeper = new VersionKeeper(repo);
   const seen = new Set<string>([start]);
-  const todo = [start];
-  while (todo.length > 0) {
-    const v = await loadVersion(repo, todo.pop() as string);
-    for (const p of v.parents) if (!seen.has(p) && (await keeper.isKept(p))) seen.add(p), todo.push(p);
+  const stack = [start];
+  while (stack.length > 0) {
+    const v = await loadVersion(repo, stack.pop() as string);
+    for (const p of v.parents) if (!seen.has(p) && (await keeper.isKept(p))) seen.add(p), stack.push(p);
   }
   return seen;
 }
@@ -212,7 +212,7 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
       return ok;
     };
     const excluded = options.since === undefined ? new Set<string>() : await ancestors(repo, (await resolveVersion(repo, options.since)).id);
-    const { order: todo, done: boundary } = await versionsToExport(repo, tip, exportedBefore, excluded);
+    const { order: toExport, done: boundary } = await versionsToExport(repo, tip, exportedBefore, excluded);
     const earlier = new Set<string>();
     for (const id of boundary) for (const a of await ancestors(repo, id)) if (await exportedBefore(a)) earlier.add(a);
     const alreadyExported = earlier.size;
@@ -230,12 +230,12 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
         ...lfs,
         onBytes: (n) => {
           bytes += n;
-          if (!dryRun) options.onProgress?.({ versions: commits.length, total: todo.length, bytes });
+          if (!dryRun) options.onProgress?.({ versions: commits.length, total: toExport.length, bytes });
         },
       });
       const written = new Map<string, { commit: string; tree: string }>();
       const commitOf = (id: string): string | undefined => written.get(id)?.commit ?? mappedCommit(id);
-      for (const v of todo) {
+      for (const v of toExport) {
         let hint: ExportHint | undefined;
         const first = v.parents[0];
         const parentCommit = first === undefined ? undefined : commitOf(first);
@@ -251,7 +251,7 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
         const commit = await writer.write('commit', encodeGitCommit({ tree: root.oid, parents, author: who.author, committer: who.committer, message: versionCommitMessage(v) }));
         written.set(v.id, { commit, tree: root.oid });
         commits.push({ version: v.id, commit });
-        if (!dryRun) options.onProgress?.({ versions: commits.length, total: todo.length, bytes });
+        if (!dryRun) options.onProgress?.({ versions: commits.length, total: toExport.length, bytes });
       }
       return { writer, trees, written, commits, commitOf };
     };
@@ -290,7 +290,7 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
       const oid = await writer.write('tag', encodeGitTag({ object: commit, type: 'commit', tag: tagRef.slice('refs/tags/'.length), tagger, message }));
       wanted.push({ ref: tagRef, kind, version: v.id, oid });
     };
-    for (const v of todo.filter((x) => x.milestone)) {
+    for (const v of toExport.filter((x) => x.milestone)) {
       // A name an earlier milestone already has in git goes to this one by its id instead.
       let tagRef = milestoneTagName(v, used);
       const current = await readGitRef(g, tagRef);

@@ -207,13 +207,13 @@ export async function gitImport(options: GitImportOptions): Promise<GitImportRes
     if (boundary.size > 0) {
       // How much of the history was there before: commits reachable from the boundary.
       const seen = new Set<string>();
-      const todo = [...boundary];
-      while (todo.length > 0) {
-        const oid = todo.pop() as string;
+      const stack = [...boundary];
+      while (stack.length > 0) {
+        const oid = stack.pop() as string;
         if (seen.has(oid)) continue;
         seen.add(oid);
         const c = await git.readCommit({ fs, gitdir: g.gitdir, oid, cache });
-        for (const p of c.commit.parent) if (!seen.has(p)) todo.push(p);
+        for (const p of c.commit.parent) if (!seen.has(p)) stack.push(p);
       }
       alreadyImported = seen.size;
     }

@@ -7,16 +7,11 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, okJson, removeTempDirs, strataP, tempDir } from './helpers.js';
+import { ok, okJson, removeTempDirs, strataP, tempDir, snapshotWithMessage as snapshot } from './helpers.js';
 
 afterAll(removeTempDirs);
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'creative');
-
-function snapshot(dir: string, message: string): string {
-  const lines = ok(['snapshot', '--json', '-m', message], { cwd: dir }).trim().split('\n');
-  return (JSON.parse(lines[lines.length - 1] as string) as { id: string }).id;
-}
 
 let dir: string;
 let v1: string;

@@ -5,28 +5,12 @@
  * kept (dry run, TARGET_EXISTS, FILE_NOT_FOUND, a failure half-way changing nothing), and restore-asset
  * bringing back a model with its material and textures, warning about what is still missing.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listFiles, ok, okJson, removeTempDirs, strata, tempDir } from './helpers.js';
+import { listFiles, ok, okJson, removeTempDirs, strata, tempDir, writeFiles as write, snapshotWithMessage as snapshot, errorCode } from './helpers.js';
 
 afterAll(removeTempDirs);
-
-function write(dir: string, files: Record<string, string | Buffer>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-}
-
-function snapshot(dir: string, message: string): string {
-  const lines = ok(['snapshot', '--json', '-m', message], { cwd: dir }).trim().split('\n');
-  return (JSON.parse(lines[lines.length - 1] as string) as { id: string }).id;
-}
-
-function errorCode(stderr: string): string | undefined {
-  return /^error\[([A-Z_]+)\]/m.exec(stderr)?.[1];
-}
 
 /** Every file's bytes under `dir` (the repository left out). */
 function contents(dir: string): Map<string, Buffer> {

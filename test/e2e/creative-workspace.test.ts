@@ -7,17 +7,13 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HEX64, ok, okJson, removeTempDirs, strata, tempDir } from './helpers.js';
+import { HEX64, ok, okJson, removeTempDirs, strata, tempDir, errorCode } from './helpers.js';
 import { fillKrita, fixture, kritarc, makeHome, put, type Home } from '../unit/creative/workspace-home.js';
 
 afterAll(removeTempDirs);
 
 function envOf(h: Home): Record<string, string | undefined> {
   return { HOME: h.home, XDG_CONFIG_HOME: undefined, XDG_DATA_HOME: undefined, APPDATA: undefined, LOCALAPPDATA: undefined };
-}
-
-function errorCode(stderr: string): string | undefined {
-  return /^error\[([A-Z_]+)\]/m.exec(stderr)?.[1];
 }
 
 describe('creative workspace', () => {

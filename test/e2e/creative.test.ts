@@ -3,11 +3,11 @@
  * versions and against the working folder, pictures, timelines (table, json, html, png), thumbnails
  * stored once and reused, gc dropping them with their source, and the error paths.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEX64, ok, okJson, removeTempDirs, strata, tempDir } from './helpers.js';
+import { HEX64, ok, okJson, removeTempDirs, strata, tempDir, writeFiles as write, snapshotWithMessage as snapshot, errorCode } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -40,22 +40,6 @@ function cubeObj(dx = 0): string {
   for (const z of [0, 1]) for (const y of [0, 1]) for (const x of [0, 1]) v.push(`v ${x + dx} ${y} ${z}`);
   const f = ['f 1 2 4 3', 'f 5 7 8 6', 'f 1 5 6 2', 'f 3 4 8 7', 'f 1 3 7 5', 'f 2 6 8 4'];
   return `# cube\no cube\n${v.join('\n')}\n${f.join('\n')}\n`;
-}
-
-function write(dir: string, files: Record<string, string | Buffer>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-}
-
-function snapshot(dir: string, message: string): string {
-  const lines = ok(['snapshot', '--json', '-m', message], { cwd: dir }).trim().split('\n');
-  return (JSON.parse(lines[lines.length - 1] as string) as { id: string }).id;
-}
-
-function errorCode(stderr: string): string | undefined {
-  return /^error\[([A-Z_]+)\]/m.exec(stderr)?.[1];
 }
 
 let dir: string;

@@ -4,28 +4,12 @@
  * re-import; unlinked items; list and query; analyze; report and correlate (the crash reports that rose
  * with the second build, and the files it changed); JSON and JSON lines; the error paths.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, okJson, removeTempDirs, strata, tempDir } from './helpers.js';
+import { ok, okJson, removeTempDirs, strata, tempDir, writeFiles as write, snapshotWithMessage as snapshot, errorCode } from './helpers.js';
 
 afterAll(removeTempDirs);
-
-function write(dir: string, files: Record<string, string | Buffer>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-}
-
-function snapshot(dir: string, message: string): string {
-  const lines = ok(['snapshot', '--json', '-m', message], { cwd: dir }).trim().split('\n');
-  return (JSON.parse(lines[lines.length - 1] as string) as { id: string }).id;
-}
-
-function errorCode(stderr: string): string | undefined {
-  return /^error\[([A-Z_]+)\]/m.exec(stderr)?.[1];
-}
 
 const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 

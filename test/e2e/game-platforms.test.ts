@@ -7,20 +7,11 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, okJson, removeTempDirs, strata, tempDir } from './helpers.js';
+import { ok, okJson, removeTempDirs, strata, tempDir, snapshotWithMessage as snapshot, errorCode } from './helpers.js';
 
 afterAll(removeTempDirs);
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/game/config/', import.meta.url));
-
-function snapshot(dir: string, message: string): string {
-  const lines = ok(['snapshot', '--json', '-m', message], { cwd: dir }).trim().split('\n');
-  return (JSON.parse(lines[lines.length - 1] as string) as { id: string }).id;
-}
-
-function errorCode(stderr: string): string | undefined {
-  return /^error\[([A-Z_]+)\]/m.exec(stderr)?.[1];
-}
 
 const P = ['game', 'platforms'];
 let dir: string;

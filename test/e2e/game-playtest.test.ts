@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, okJson, removeTempDirs, strata, tempDir } from './helpers.js';
+import { ok, okJson, removeTempDirs, strata, tempDir, errorCode } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -16,10 +16,6 @@ const FIXTURE = new URL('../fixtures/game/playtest/standard_supertux_fortmagma.r
 let dir: string;
 let v1: string;
 let v2: string;
-
-function errorCode(stderr: string): string | undefined {
-  return /^error\[([A-Z_]+)\]/m.exec(stderr)?.[1];
-}
 
 function snapshot(message: string): string {
   const lines = ok(['snapshot', '--json', '-m', message], { cwd: dir }).trim().split('\n');

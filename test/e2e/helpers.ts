@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -180,3 +180,22 @@ export function objectPath(repo: string, id: string): string {
 }
 
 export const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Writes files (paths relative to `dir`, folders created as needed). */
+export function writeFiles(dir: string, files: Record<string, string | Buffer>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+}
+
+/** `strata snapshot -m <message>` in `dir`; returns the new version's id. */
+export function snapshotWithMessage(dir: string, message: string): string {
+  const lines = ok(['snapshot', '--json', '-m', message], { cwd: dir }).trim().split('\n');
+  return (JSON.parse(lines[lines.length - 1] as string) as { id: string }).id;
+}
+
+/** The code of an `error[CODE]: …` line on stderr. */
+export function errorCode(stderr: string): string | undefined {
+  return /^error\[([A-Z_]+)\]/m.exec(stderr)?.[1];
+}

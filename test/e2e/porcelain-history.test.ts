@@ -5,19 +5,12 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEX64, objectPath, ok, okJson, removeTempDirs, strataP, tempDir, type RunOptions, type RunResult } from './helpers.js';
+import { HEX64, objectPath, ok, okJson, removeTempDirs, strataP, tempDir, type RunOptions, type RunResult, writeFiles as write } from './helpers.js';
 
 afterAll(removeTempDirs);
 
 /** Human output shows local times: run in UTC so the tests can spell them. */
 const UTC: RunOptions = { env: { TZ: 'UTC' } };
-
-function write(dir: string, files: Record<string, string | Buffer>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-}
 
 /** A new project folder with `.strata` in it. */
 function project(label: string, files: Record<string, string | Buffer> = {}): string {
