@@ -262,7 +262,11 @@ describe('snapshot: output, errors and locks', () => {
     expect(lines.slice(0, -1).every((l) => l.message_type === 'status' && typeof l.files === 'number' && typeof l.bytes === 'number')).toBe(true);
     expect(lines[lines.length - 1]).toMatchObject({ message_type: 'summary', files: 2, bytes: 5001 });
     const human = runCli(['snapshot', '-m', 'again'], { cwd: dir });
-    expect(human.stdout).toMatch(/^version [0-9a-f]{12} on main: 2 files, 4\.9 KiB \(2 read, 0 unchanged\)/);
+    // Whether the two files are read again depends on whether they were written within the file
+    // system's time granularity of the first snapshot (then they must be), so either count is right.
+    const m = /^version [0-9a-f]{12} on main: 2 files, 4\.9 KiB \(([0-2]) read, ([0-2]) unchanged\)[^\n]*\n$/.exec(human.stdout);
+    expect(m, human.stdout).not.toBeNull();
+    expect(Number(m?.[1]) + Number(m?.[2])).toBe(2);
   });
 
   it('bad input: one error line with its code and exit code', () => {
