@@ -1,13 +1,13 @@
 import { StrataError } from '../errors/index.js';
 import { encodeChunkList, type ChunkList, type ChunkRef } from '../format/chunk-list.js';
 import { FormatError } from '../format/format-error.js';
-import { parseHeader, type ObjectKind, type ParsedHeader } from '../format/header.js';
+import { encodeHeader, parseHeader, type ObjectKind, type ParsedHeader } from '../format/header.js';
 import { encodeObject, parseObject, type ParsedObject, type RawObject } from '../format/object.js';
 import { computeObjectId, type ObjectId } from '../format/object-id.js';
 import { encodeTree, type Tree, type TreeEntry } from '../format/tree.js';
 import { encodeVersion, type VersionBody, type VersionInput } from '../format/version.js';
 import type { StorageBackend } from './backend.js';
-import { chooseLevel, compress, decompress, decompressPrefix } from './compression.js';
+import { compress, compressObject, decompress, decompressPrefix } from './compression.js';
 import { checkRaw, corruptObject, missingObject, readRawSync } from './raw-read.js';
 
 export interface WriteResult {
@@ -42,8 +42,10 @@ export class ObjectStore {
   /** Stores an object whose id the caller already computed (it must be right: readers verify it). */
   async writeWithId(id: ObjectId, kind: ObjectKind, body: Uint8Array): Promise<WriteResult> {
     if (await this.backend.freshenObject(id)) return { id, written: false, storedSize: 0 };
-    const level = kind === 'blob' ? chooseLevel(body, this.compressionLevel) : this.compressionLevel;
-    const stored = await compress(encodeObject(kind, body), level, this.syncCompression);
+    const stored =
+      kind === 'blob'
+        ? await compressObject(encodeHeader(kind, body.length), body, this.compressionLevel, this.syncCompression)
+        : await compress(encodeObject(kind, body), this.compressionLevel, this.syncCompression);
     const written = await this.backend.writeObjectIfAbsent(id, stored);
     return { id, written, storedSize: written ? stored.length : 0 };
   }
