@@ -4,7 +4,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { plumbingCommands, renderError, type StrataCommand } from '../plumbing/cli/index.js';
+import { plumbingCommands, renderError, strataVersion, type StrataCommand } from '../plumbing/cli/index.js';
 import { StrataError } from '../plumbing/errors/index.js';
 import { releaseHeldLocksSync } from '../plumbing/store/lock-file.js';
 import { porcelainCommandsWith } from '../porcelain/cli/index.js';
@@ -44,7 +44,7 @@ let cli = yargs(args)
   .recommendCommands()
   .help('help')
   .alias('h', 'help')
-  .version()
+  .version(strataVersion())
   .wrap(Math.min(110, process.stdout.columns || 100))
   .fail((msg, err) => {
     // Throwing stops yargs before the command runs; the catch below renders the one error line.

@@ -35,5 +35,6 @@ export const plumbingCommands: StrataCommand[] = [
 ];
 
 export { defineCommand, defineCommandGroup, type StrataCommand, type CommandSpec, type CommandGroup, type CommandGroupSpec } from './define-command.js';
+export { strataVersion } from './strata-version.js';
 export { runCommand, renderError, parseArgs, parseSize, parseKeyValues, stdinLines, stdinLineGroups, type CliContext, type GlobalArgs } from './runtime.js';
 export { ProgressLine, formatBytes } from './progress.js';

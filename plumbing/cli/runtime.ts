@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { StrataError, exitCodeFor, EXIT } from '../errors/index.js';
 import { openRepository, type Repository } from '../store/repository.js';
 import { systemClock } from '../store/clock.js';
+import { strataVersion } from './strata-version.js';
 
 /** Options every command accepts. */
 export interface GlobalArgs {
@@ -88,7 +89,7 @@ export function renderError(err: unknown, opts: { json: boolean; debug: boolean 
   }
   if (opts.debug) {
     const cause = strata.cause ?? strata;
-    process.stderr.write(`strata ${process.env.npm_package_version ?? ''} node ${process.version} ${process.platform}-${process.arch}\n`);
+    process.stderr.write(`strata ${strataVersion()} node ${process.version} ${process.platform}-${process.arch}\n`);
     process.stderr.write(`${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
   }
   return exitCode;

@@ -177,6 +177,18 @@ describe('help', () => {
     expect(out).toContain('Every command takes --json, --repo PATH (or STRATA_REPO) and --help.');
   });
 
+  it('`strata --version` prints the package version from any folder, and --debug names it too', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const elsewhere = tempDir('version');
+    const [r, debug] = await strataAll([
+      [['--version'], { cwd: elsewhere }],
+      [['cat-file', '-p', 'nonsense', '--debug', '--repo', join(elsewhere, 'none')], { cwd: elsewhere }],
+    ]);
+    expect(r!.code).toBe(0);
+    expect(r!.stdout.trim()).toBe(pkg.version);
+    expect(debug!.stderr).toContain(`strata ${pkg.version} node ${process.version}`);
+  });
+
   it('`strata --help` exits 0 with usage; an unknown command is a usage error (exit 2)', async () => {
     const [r, bad] = await strataAll([['--help'], ['no-such-command']]);
     expect(r!.code).toBe(0);
