@@ -69,8 +69,14 @@ export interface StoreContentOptions {
 /** Chunks up to this size are read synchronously when the store allows it (see readContent). */
 const SYNC_READ_LIMIT = 64 * 1024;
 
-/** How many more chunks than `inFlight` may be in flight when they are small (see StoreContentOptions). */
-const SMALL_IN_FLIGHT = 32;
+/**
+ * How many more chunks than `inFlight` may be in flight when they are small (see StoreContentOptions):
+ * enough for several of a worker pool's batches of small chunks to be on their way at once. The bytes
+ * in flight stay bounded by `inFlight` maximum-size chunks.
+ */
+const SMALL_IN_FLIGHT = 256;
+/** The same for reading (readContent): small chunks read ahead, up to its byte budget. */
+const SMALL_READ_AHEAD = 32;
 
 /** Chunks up to this size are remembered to detect a repeat of the same bytes (a copy is cheap here). */
 const REPEAT_CHECK_LIMIT = 256 * 1024;
@@ -91,7 +97,11 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
     options.writeChunk ??
     ((chunk: Uint8Array): Promise<ChunkWrite> => objects.writeWithId(computeObjectId('blob', chunk), 'blob', chunk));
   const refs: ChunkRef[] = [];
+  // Writes in flight: counted, with one waiter woken whenever one settles (waiting with a race over
+  // every pending promise would cost time in proportion to how many are in flight, per chunk).
   const pending = new Set<Promise<void>>();
+  let wake: (() => void) | undefined;
+  const settled = (): Promise<void> => new Promise((resolve) => (wake = resolve));
   let newObjects = 0;
   let newStoredBytes = 0;
   let pendingBytes = 0;
@@ -110,7 +120,12 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
         failure ??= err;
       },
     );
-    const tracked = done.finally(() => pending.delete(tracked));
+    const tracked = done.finally(() => {
+      pending.delete(tracked);
+      const w = wake;
+      wake = undefined;
+      w?.();
+    });
     pending.add(tracked);
   };
 
@@ -148,7 +163,7 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
       track(ref, p.finally(() => (pendingBytes -= bytes)));
       id = p.then((r) => r.id);
       id.catch(() => undefined);
-      while (pending.size >= limit * SMALL_IN_FLIGHT || (pending.size >= limit && pendingBytes >= byteLimit)) await Promise.race(pending);
+      while (pending.size >= limit * SMALL_IN_FLIGHT || (pending.size >= limit && pendingBytes >= byteLimit)) await settled();
     } else {
       ref.id = computeObjectId('blob', chunk);
       id = Promise.resolve(ref.id);
@@ -219,7 +234,7 @@ export async function* readContent(objects: ObjectStore, id: ObjectId, readAhead
   const sizes: number[] = [];
   let next = 0;
   const more = (): boolean =>
-    next < list.length && (queue.length < readAhead || (queue.length < readAhead * SMALL_IN_FLIGHT && queuedBytes + (list[next] as ChunkRef).size <= byteBudget));
+    next < list.length && (queue.length < readAhead || (queue.length < readAhead * SMALL_READ_AHEAD && queuedBytes + (list[next] as ChunkRef).size <= byteBudget));
   const push = (): void => {
     const ref = list[next++] as ChunkRef;
     queuedBytes += ref.size;

@@ -68,6 +68,23 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
     }
     return { type: 'files', seq: request.seq, results };
   }
+  if (request.type === 'chunks') {
+    const results: Extract<WorkerReply, { type: 'chunks' }>['results'] = [];
+    let offset = 0;
+    for (const length of request.lengths) {
+      const chunk = new Uint8Array(request.data, offset, length);
+      offset += length;
+      try {
+        const id = computeObjectId('blob', chunk);
+        const r = await objects.writeWithId(id, 'blob', chunk);
+        stored(length);
+        results.push({ ok: true, id, written: r.written, storedSize: r.storedSize });
+      } catch (err) {
+        results.push({ ok: false, ...describe(err) });
+      }
+    }
+    return { type: 'chunks', seq: request.seq, results, data: request.data };
+  }
   try {
     const chunk = new Uint8Array(request.data, 0, request.length);
     const id = computeObjectId('blob', chunk);
@@ -80,5 +97,5 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
 }
 
 parentPort?.on('message', (request: WorkerRequest) => {
-  void handle(request).then((reply) => parentPort?.postMessage(reply, reply.type === 'chunk' && reply.data ? [reply.data] : []));
+  void handle(request).then((reply) => parentPort?.postMessage(reply, reply.type !== 'files' && reply.data ? [reply.data] : []));
 });

@@ -126,6 +126,22 @@ describe('format-aware chunking through the CLI', () => {
     expect(readFileSync(join(restored, 'release.tar')).equals(readFileSync(join(work, 'release.tar')))).toBe(true);
   });
 
+  it('a store that fails while a tar streams through the worker pool ends the snapshot with one IO_ERROR line and records nothing', () => {
+    const repo = join(dir, 'failing-store');
+    ok(['init', '--repo', repo, '--format-chunking', 'tar:0', '--min-chunk', '4K', '--avg-chunk', '16K', '--max-chunk', '64K']);
+    const src = join(dir, 'failing-src');
+    mkdirSync(src, { recursive: true });
+    // Large enough to be streamed (above 1 MiB), in small member chunks that travel in batches.
+    writeFileSync(join(src, 'big.tar'), tarOf(400, 1_650_000_000, 11));
+    // Every fan-out folder is a file: no object can be written (root ignores permissions, not this).
+    for (let i = 0; i < 256; i++) writeFileSync(join(repo, 'objects', i.toString(16).padStart(2, '0')), '');
+    const r = strata(['snapshot', src, '--repo', repo]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')[0]).toMatch(/^error\[IO_ERROR\]: cannot store a chunk: /);
+    expect(r.stderr).not.toContain('    at ');
+    expect(existsSync(join(repo, 'refs', 'heads', 'main'))).toBe(false);
+  });
+
   it('a repository whose config has no formatChunking (made before it existed) chunks tars generically', () => {
     const old = join(dir, 'old-repo');
     ok(['init', '--repo', old]);
