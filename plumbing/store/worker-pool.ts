@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { StrataError } from '../errors/index.js';
+import { Batches, WorkerLanes, workerFileExists } from '../util/worker-lanes.js';
 import { chooseLevel } from './compression.js';
 import type { Repository } from './repository.js';
 import type { FileResult, WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -16,12 +14,6 @@ const SPARE_BUFFERS = 4;
 /** Chunks below this size are sent in a buffer of their own size, never a reused one. */
 const SMALL_CHUNK = 64 * 1024;
 
-interface Lane {
-  worker: Worker;
-  /** Requests sent and not answered. */
-  load: number;
-}
-
 /**
  * Worker threads that store objects, one per core, so that storing many files or a large file's
  * chunks keeps every core busy. Small files are sent by path in batches; chunks are sent as copied,
@@ -29,43 +21,37 @@ interface Lane {
  * cannot run (then callers store on the calling thread).
  */
 export class ObjectWorkerPool {
-  private readonly lanes: Lane[];
-  private seq = 0;
-  private readonly waiting = new Map<number, (reply: WorkerReply) => void>();
-  private pendingPaths: Buffer[] = [];
-  private pendingResolvers: Array<(r: FileResult) => void> = [];
-  private flushScheduled = false;
-  private failure: Error | undefined;
+  private readonly lanes: WorkerLanes<WorkerRequest, WorkerReply>;
+  private readonly files: Batches<Buffer, FileResult>;
   private readonly spare: ArrayBuffer[] = [];
 
   private constructor(
-    private readonly url: URL,
-    private readonly repo: Repository,
+    url: URL,
+    repo: Repository,
     initial: number,
     private readonly max: number,
     private readonly compressionLevel: number,
   ) {
-    this.lanes = [];
-    for (let i = 0; i < initial; i++) this.addLane();
-  }
-
-  private addLane(): void {
-    const worker = new Worker(this.url, {
-      workerData: { root: this.repo.root, config: this.repo.config },
+    this.lanes = new WorkerLanes<WorkerRequest, WorkerReply>({
+      url,
+      workerData: { root: repo.root, config: repo.config },
       // A worker holds a few chunks at a time, but also its store's cache of which objects exist,
       // which grows with the repository (about 40 MB at 300,000 objects): the limit is a ceiling
       // against runaway growth, not a budget (at 32 MB, snapshots into such a repository failed).
       resourceLimits: { maxOldGenerationSizeMb: 1024 },
+      failed: (err) => ({ type: 'chunk', seq: -1, ok: false, code: 'INTERNAL', message: err.message, store: true }),
     });
-    const lane: Lane = { worker, load: 0 };
-    worker.on('message', (reply: WorkerReply) => {
-      lane.load--;
-      const done = this.waiting.get(reply.seq);
-      this.waiting.delete(reply.seq);
-      done?.(reply);
-    });
-    worker.on('error', (err) => this.fail(err));
-    this.lanes.push(lane);
+    for (let i = 0; i < initial; i++) this.lanes.add();
+    const failedFile = (code: string, message: string): FileResult => ({ ok: false, code, message, store: true });
+    this.files = new Batches(
+      BATCH,
+      async (paths) => {
+        const reply = await this.lanes.send({ type: 'files', seq: this.lanes.next(), paths });
+        if (reply.type === 'files') return reply.results;
+        return paths.map(() => failedFile(reply.ok ? 'INTERNAL' : reply.code, reply.ok ? 'unexpected reply' : reply.message));
+      },
+      (err) => failedFile('INTERNAL', (err as Error).message),
+    );
   }
 
   /**
@@ -76,49 +62,13 @@ export class ObjectWorkerPool {
   static start(repo: Repository, initial = availableParallelism(), max = Math.max(initial, availableParallelism())): ObjectWorkerPool | undefined {
     const url = new URL('./object-worker.js', import.meta.url);
     // Under a TypeScript test runner the compiled worker does not exist: store on the calling thread.
-    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url)) || initial < 1) return undefined;
+    if (!workerFileExists(url) || initial < 1) return undefined;
     return new ObjectWorkerPool(url, repo, initial, max, repo.config.compression.level);
-  }
-
-  private fail(err: Error): void {
-    this.failure ??= err;
-    for (const done of this.waiting.values()) done({ type: 'chunk', seq: -1, ok: false, code: 'INTERNAL', message: err.message, store: true });
-    this.waiting.clear();
-  }
-
-  private send(request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
-    if (this.failure) return Promise.reject(new StrataError('INTERNAL', `object worker failed: ${this.failure.message}`, { cause: this.failure }));
-    const lane = this.lanes.reduce((a, b) => (b.load < a.load ? b : a));
-    lane.load++;
-    return new Promise((resolve) => {
-      this.waiting.set(request.seq, resolve);
-      lane.worker.postMessage(request, transfer);
-    });
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    while (this.pendingPaths.length > 0) {
-      const paths = this.pendingPaths.splice(0, BATCH);
-      const resolvers = this.pendingResolvers.splice(0, BATCH);
-      void this.send({ type: 'files', seq: ++this.seq, paths }).then((reply) => {
-        if (reply.type === 'files') reply.results.forEach((r, i) => resolvers[i]?.(r));
-        else resolvers.forEach((r) => r({ ok: false, code: reply.ok ? 'INTERNAL' : reply.code, message: reply.ok ? 'unexpected reply' : reply.message, store: true }));
-      });
-    }
   }
 
   /** Stores one whole file (small enough to read at once) in a worker. */
   storeFile(path: Buffer): Promise<FileResult> {
-    return new Promise((resolve) => {
-      this.pendingPaths.push(path);
-      this.pendingResolvers.push(resolve);
-      if (this.pendingPaths.length >= BATCH) this.flush();
-      else if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.files.add(path);
   }
 
   /**
@@ -128,12 +78,12 @@ export class ObjectWorkerPool {
    * against 16 GB/s into reused memory).
    */
   async storeChunk(chunk: Uint8Array): Promise<{ id: string; written: boolean; storedSize: number }> {
-    if (this.lanes.length < this.max && chooseLevel(chunk, this.compressionLevel) > 0) this.addLane();
+    if (this.lanes.size < this.max && chooseLevel(chunk, this.compressionLevel) > 0) this.lanes.add();
     // Small chunks (an archive's member headers) get a buffer of their own size: many are in flight.
     let data = chunk.length < SMALL_CHUNK ? undefined : this.spare.pop();
     if (!data || data.byteLength < chunk.length) data = new ArrayBuffer(chunk.length < SMALL_CHUNK ? chunk.length : Math.max(chunk.length, 1024 * 1024));
     new Uint8Array(data, 0, chunk.length).set(chunk);
-    const reply = await this.send({ type: 'chunk', seq: ++this.seq, data, length: chunk.length }, [data]);
+    const reply = await this.lanes.send({ type: 'chunk', seq: this.lanes.next(), data, length: chunk.length }, [data]);
     if (reply.type === 'chunk' && reply.data && reply.data.byteLength >= SMALL_CHUNK && this.spare.length < SPARE_BUFFERS) this.spare.push(reply.data);
     if (reply.type !== 'chunk' || !reply.ok) {
       const message = reply.type === 'chunk' && !reply.ok ? reply.message : 'unexpected reply';
@@ -144,6 +94,6 @@ export class ObjectWorkerPool {
 
   /** Stops the workers. */
   async close(): Promise<void> {
-    await Promise.all(this.lanes.map((l) => l.worker.terminate()));
+    await this.lanes.close();
   }
 }

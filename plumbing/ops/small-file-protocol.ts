@@ -1,0 +1,52 @@
+/** Messages between SmallFileWriters and its workers (small-file-worker.ts). */
+
+/** One file for a worker: the SmallFileToWrite of small-file.ts. */
+export interface WriteJob {
+  id: string;
+  size: number;
+  mode: number;
+  mtime: number;
+  temp: Uint8Array;
+  path: Uint8Array;
+  label: string;
+}
+
+/** An error as it crosses from a worker: enough to raise the same error again. */
+export interface SentError {
+  strata: boolean;
+  code?: string;
+  message: string;
+  hint?: string;
+  data?: Record<string, unknown>;
+  errno?: number;
+  syscall?: string;
+}
+
+export type WriteOutcome =
+  | { ok: true; bytes: number }
+  /** Not written: the content is not one blob, or the writers are stopping. */
+  | { ok: false; here: true }
+  | { ok: false; error: SentError };
+
+export interface WriteRequest {
+  seq: number;
+  files: WriteJob[];
+}
+
+export interface WriteReply {
+  seq: number;
+  results: WriteOutcome[];
+}
+
+/**
+ * The state the workers and the exiting main thread share (an Int32Array over a SharedArrayBuffer):
+ * `stop` is set at exit; `inside` counts workers between creating a temporary file and renaming or
+ * removing it. A worker enters (increments `inside`) and only then checks `stop`; the main thread sets
+ * `stop` and then waits for `inside` to reach 0, so after that no worker holds or makes a temporary file.
+ */
+export const GATE = { stop: 0, inside: 1 } as const;
+
+export interface WorkerSetup {
+  root: string;
+  gate: Int32Array;
+}
