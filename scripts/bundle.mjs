@@ -35,7 +35,7 @@ for (const outdir of ['dist/bin', 'dist/bin/chunks']) {
     entryPoints: {
       'object-worker': 'plumbing/store/object-worker.ts',
       'object-reader-worker': 'plumbing/store/object-reader-worker.ts',
-      'small-file-worker': 'plumbing/ops/small-file-worker.ts',
+      'file-writer-worker': 'plumbing/ops/file-writer-worker.ts',
     },
   });
 }

@@ -16,7 +16,7 @@ export function workerFileExists(url: URL): boolean {
 
 interface Lane {
   worker: Worker;
-  /** Requests sent and not answered. */
+  /** The cost of the requests sent and not answered. */
   load: number;
 }
 
@@ -31,7 +31,7 @@ export interface WorkerLanesOptions<Reply> {
 /** Worker threads running the same code, each request going to the least loaded one. */
 export class WorkerLanes<Request extends { seq: number }, Reply extends { seq: number }> {
   private readonly lanes: Lane[] = [];
-  private readonly waiting = new Map<number, (reply: Reply) => void>();
+  private readonly waiting = new Map<number, { cost: number; resolve: (reply: Reply) => void }>();
   private seq = 0;
   private failure: Error | undefined;
 
@@ -50,10 +50,12 @@ export class WorkerLanes<Request extends { seq: number }, Reply extends { seq: n
     });
     const lane: Lane = { worker, load: 0 };
     worker.on('message', (reply: Reply) => {
-      lane.load--;
       const done = this.waiting.get(reply.seq);
       this.waiting.delete(reply.seq);
-      done?.(reply);
+      if (done) {
+        lane.load -= done.cost;
+        done.resolve(reply);
+      }
     });
     worker.on('error', (err) => this.fail(err));
     this.lanes.push(lane);
@@ -67,17 +69,20 @@ export class WorkerLanes<Request extends { seq: number }, Reply extends { seq: n
   private fail(err: Error): void {
     this.failure ??= err;
     const reply = this.options.failed(err);
-    for (const done of this.waiting.values()) done(reply);
+    for (const done of this.waiting.values()) done.resolve(reply);
     this.waiting.clear();
   }
 
-  /** Sends a request (numbered with `next`) to the least loaded worker; rejects once a worker has failed. */
-  send(request: Request, transfer: ArrayBuffer[] = []): Promise<Reply> {
+  /**
+   * Sends a request (numbered with `next`) to the worker with the least `cost` (default 1 per request)
+   * outstanding; rejects once a worker has failed.
+   */
+  send(request: Request, transfer: ArrayBuffer[] = [], cost = 1): Promise<Reply> {
     if (this.failure) return Promise.reject(new StrataError('INTERNAL', `worker thread failed: ${this.failure.message}`, { cause: this.failure }));
     const lane = this.lanes.reduce((a, b) => (b.load < a.load ? b : a));
-    lane.load++;
+    lane.load += cost;
     return new Promise((resolve) => {
-      this.waiting.set(request.seq, resolve);
+      this.waiting.set(request.seq, { cost, resolve });
       lane.worker.postMessage(request, transfer);
     });
   }

@@ -8,8 +8,8 @@
 import { constants } from 'node:fs';
 import { lutimes, open, rmdir, unlink } from 'node:fs/promises';
 import {
+  FileWriterThreads,
   Semaphore,
-  SmallFileWriters,
   StrataError,
   ensureRealDirectory,
   fsSeconds,
@@ -74,7 +74,7 @@ function countSmallWrites(node: DirStep): number {
   let n = 0;
   for (const c of node.children) {
     if (c.step === 'dir') n += countSmallWrites(c);
-    else if (c.entry.type !== 'symlink' && (c.decision.action === 'create' || c.decision.action === 'replace') && SmallFileWriters.accepts(c.entry.size ?? 0)) n++;
+    else if (c.entry.type !== 'symlink' && (c.decision.action === 'create' || c.decision.action === 'replace') && FileWriterThreads.isSmall(c.entry.size ?? 0)) n++;
   }
   return n;
 }
@@ -92,8 +92,8 @@ async function chmodFolder(path: Buffer, mode: number): Promise<void> {
 export async function applyPlan(root: DirStep, ctx: ApplyContext): Promise<ApplyTotals> {
   const { repo } = ctx;
   const totals: ApplyTotals = { written: 0, created: 0, replaced: 0, metadataFixed: 0, skipped: 0, unchanged: 0, deleted: 0, directoriesCreated: 0, bytes: 0 };
-  // Small files are written by worker threads when there are enough of them to be worth starting those.
-  const writers = countSmallWrites(root) >= THREADS_FROM ? SmallFileWriters.start(repo) : undefined;
+  // Files are written by worker threads when there are enough small ones to be worth starting those.
+  const writers = countSmallWrites(root) >= THREADS_FROM ? FileWriterThreads.start(repo) : undefined;
   // Every file system operation on this thread runs under one of these, so a large plan never opens too many files.
   const small = new Semaphore(16);
   const large = new Semaphore(2);
@@ -137,8 +137,8 @@ export async function applyPlan(root: DirStep, ctx: ApplyContext): Promise<Apply
         report();
       },
     };
-    // A worker thread's file opens nothing here: it takes no slot of this thread's semaphores.
-    const threaded = writers && SmallFileWriters.accepts(size) ? await writers.write(options) : undefined;
+    // A file a worker thread writes opens nothing here: it takes no slot of this thread's semaphores.
+    const threaded = writers ? await writers.write(options) : undefined;
     const written = threaded ?? (await (size > SMALL_FILE ? large : small).run(() => writeFileEntry(options)));
     totals.bytes += written;
   };

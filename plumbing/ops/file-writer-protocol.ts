@@ -1,13 +1,16 @@
-/** Messages between SmallFileWriters and its workers (small-file-worker.ts). */
+/** Messages between FileWriterThreads and its workers (file-writer-worker.ts). */
 
-/** One file for a worker: the SmallFileToWrite of small-file.ts. */
+/** One file for a worker: where to write what, as writeFileEntry takes it. */
 export interface WriteJob {
+  /** The file object (a blob or a chunk list), the size the tree records, mode and mtime (ms). */
   id: string;
   size: number;
   mode: number;
   mtime: number;
+  /** The temporary name in the file's folder, and the final path. */
   temp: Uint8Array;
   path: Uint8Array;
+  /** How the file is named in messages. */
   label: string;
 }
 
@@ -24,7 +27,7 @@ export interface SentError {
 
 export type WriteOutcome =
   | { ok: true; bytes: number }
-  /** Not written: the content is not one blob, or the writers are stopping. */
+  /** Not written (the writers are stopping, or a worker failed): to be written on the calling thread. */
   | { ok: false; here: true }
   | { ok: false; error: SentError };
 

@@ -1,9 +1,9 @@
 /**
- * Small files written by worker threads, one per core: each reads its file's blob from the local
- * store, inflates and verifies it, and writes it through a temporary file renamed into place, all with
- * synchronous calls (small-file-worker.ts). A restore of many small files is otherwise bound to one
- * thread. The semantics are writeFileEntry's; files whose content is not one blob come back to be
- * written on the calling thread.
+ * Files written by worker threads, one per core: each reads its file's content from the local store,
+ * inflates and verifies it, and writes it through a temporary file renamed into place, all with
+ * synchronous calls (file-writer-worker.ts). A restore of many files is otherwise bound to one thread.
+ * The semantics are writeFileEntry's; the difference is that `onBytes` is told once, when the file is
+ * written.
  */
 import { unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -14,11 +14,13 @@ import { Batches, WorkerLanes, workerFileExists } from '../util/worker-lanes.js'
 import { joinPath } from './buffer-path.js';
 import { beforeTempCleanup, trackTemp, untrackTemp } from './pending-temps.js';
 import { SYNC_WRITE_LIMIT } from './small-file.js';
-import { GATE, type SentError, type WorkerSetup, type WriteJob, type WriteOutcome, type WriteReply, type WriteRequest } from './small-file-protocol.js';
+import { GATE, type SentError, type WorkerSetup, type WriteJob, type WriteOutcome, type WriteReply, type WriteRequest } from './file-writer-protocol.js';
 import type { WriteFileEntryOptions } from './write-entry.js';
 
-/** Files sent to a worker in one message. */
+/** Small files sent to a worker in one message (a message costs more than writing a small file). */
 const BATCH = 32;
+/** What a file costs a worker beyond its bytes (opening, renaming): weighs the choice of worker. */
+const FILE_COST = 16 * 1024;
 
 /** How long the exiting main thread waits for a worker to finish the file it is writing. */
 const STOP_WAIT_MS = 5000;
@@ -37,7 +39,7 @@ function raise(sent: SentError): Error {
   return err;
 }
 
-export class SmallFileWriters {
+export class FileWriterThreads {
   private readonly lanes: WorkerLanes<WriteRequest, WriteReply>;
   private readonly batches: Batches<WriteJob, WriteOutcome>;
   private readonly gate = new Int32Array(new SharedArrayBuffer(8));
@@ -47,6 +49,8 @@ export class SmallFileWriters {
     this.lanes = new WorkerLanes<WriteRequest, WriteReply>({
       url,
       workerData: { root: repo.root, gate: this.gate } satisfies WorkerSetup,
+      // What a worker allocates is garbage once its file is written: a small young generation.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
       failed: () => ({ seq: -1, results: [] }),
     });
     for (let i = 0; i < threads; i++) this.lanes.add();
@@ -55,7 +59,8 @@ export class SmallFileWriters {
     this.batches = new Batches(
       BATCH,
       async (files) => {
-        const reply = await this.lanes.send({ seq: this.lanes.next(), files });
+        const cost = files.reduce((sum, f) => sum + f.size + FILE_COST, 0);
+        const reply = await this.lanes.send({ seq: this.lanes.next(), files }, [], cost);
         return files.map((_, i) => reply.results[i] ?? here);
       },
       () => here,
@@ -68,22 +73,22 @@ export class SmallFileWriters {
    * store that does not read synchronously, or no compiled worker file, as under a TypeScript test
    * runner).
    */
-  static start(repo: Repository, threads = availableParallelism()): SmallFileWriters | undefined {
+  static start(repo: Repository, threads = availableParallelism()): FileWriterThreads | undefined {
     if (!repo.objects.readsSync || threads < 1) return undefined;
-    const url = new URL('./small-file-worker.js', import.meta.url);
+    const url = new URL('./file-writer-worker.js', import.meta.url);
     if (!workerFileExists(url)) return undefined;
-    return new SmallFileWriters(url, repo, threads);
+    return new FileWriterThreads(url, repo, threads);
   }
 
-  /** Whether a file of this size is one for the writers. */
-  static accepts(size: number): boolean {
+  /** Whether a file of this size is small: one of many written in one batch. */
+  static isSmall(size: number): boolean {
     return size <= SYNC_WRITE_LIMIT;
   }
 
   /**
-   * Writes a file entry as writeFileEntry does (the same temporary name, checks, errors and
-   * `onBytes`). Returns the bytes written, or undefined when the file must be written with
-   * writeFileEntry instead (its content is not one blob, or a worker failed).
+   * Writes a file entry as writeFileEntry does (the same temporary name, checks and errors; `onBytes`
+   * once, at the end). Returns the bytes written, or undefined when the file must be written with
+   * writeFileEntry instead (a worker failed).
    */
   async write(options: WriteFileEntryOptions): Promise<number | undefined> {
     const { entry } = options;
@@ -91,7 +96,8 @@ export class SmallFileWriters {
     trackTemp(temp);
     let outcome: WriteOutcome;
     try {
-      outcome = await this.batches.add({ id: entry.id, size: entry.size, mode: entry.mode, mtime: entry.mtime, temp, path: options.path, label: options.label });
+      const job: WriteJob = { id: entry.id, size: entry.size, mode: entry.mode, mtime: entry.mtime, temp, path: options.path, label: options.label };
+      outcome = FileWriterThreads.isSmall(entry.size) ? await this.batches.add(job) : await this.one(job);
       if (!outcome.ok && 'here' in outcome) {
         // A worker that failed may have left the file half written.
         try {
@@ -109,6 +115,16 @@ export class SmallFileWriters {
     }
     if ('here' in outcome) return undefined;
     throw raise(outcome.error);
+  }
+
+  /** A file written in a request of its own. */
+  private async one(job: WriteJob): Promise<WriteOutcome> {
+    try {
+      const reply = await this.lanes.send({ seq: this.lanes.next(), files: [job] }, [], job.size + FILE_COST);
+      return reply.results[0] ?? { ok: false, here: true };
+    } catch {
+      return { ok: false, here: true };
+    }
   }
 
   /** At exit: no worker starts another file, and the one each is writing is finished or removed. */
