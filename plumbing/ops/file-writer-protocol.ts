@@ -41,6 +41,12 @@ export interface WriteReply {
   results: WriteOutcome[];
 }
 
+/** Sent while a request of one large file is written: the bytes written so far. */
+export interface WriteProgress {
+  seq: number;
+  notice: { bytes: number };
+}
+
 /**
  * The state the workers and the exiting main thread share (an Int32Array over a SharedArrayBuffer):
  * `stop` is set at exit; `inside` counts workers between creating a temporary file and renaming or

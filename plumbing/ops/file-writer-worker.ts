@@ -13,7 +13,16 @@ import { FormatError } from '../format/format-error.js';
 import { LocalBackend } from '../store/local-backend.js';
 import { corruptObject, readRawSync } from '../store/raw-read.js';
 import { gcPacer } from '../util/gc-pacer.js';
-import { GATE, type SentError, type WorkerSetup, type WriteJob, type WriteOutcome, type WriteReply, type WriteRequest } from './file-writer-protocol.js';
+import {
+  GATE,
+  type SentError,
+  type WorkerSetup,
+  type WriteJob,
+  type WriteOutcome,
+  type WriteProgress,
+  type WriteReply,
+  type WriteRequest,
+} from './file-writer-protocol.js';
 import { TEMP_FLAGS, fsSeconds, writeSmallFileSync } from './small-file.js';
 
 const { root, gate } = workerData as WorkerSetup;
@@ -25,6 +34,8 @@ const inflated = gcPacer(8 * 1024 * 1024);
  * file's object is surely a chunk list (chunks are at most 4 MiB by default), which is small.
  */
 const GUESS_LIMIT = 4 * 1024 * 1024;
+/** A large file's progress is reported every this many bytes (as writeFileEntry does, per block). */
+const PROGRESS_EVERY = 8 * 1024 * 1024;
 
 function send(err: unknown): SentError {
   const e = err as { name?: unknown; code?: unknown; message?: unknown; hint?: unknown; data?: unknown; errno?: unknown; syscall?: unknown };
@@ -72,9 +83,10 @@ function readChunk(job: WriteJob, ref: ChunkList['chunks'][number]): Buffer {
 }
 
 /** Writes a file whose content is a chunk list, chunk by chunk, through its temporary file. */
-function writeChunked(job: WriteJob, list: ChunkList, temp: Buffer, path: Buffer): number {
+function writeChunked(seq: number, job: WriteJob, list: ChunkList, temp: Buffer, path: Buffer): number {
   const fd = openSync(temp, TEMP_FLAGS, 0o600);
   let written = 0;
+  let reported = 0;
   try {
     try {
       for (const ref of list.chunks) {
@@ -84,6 +96,10 @@ function writeChunked(job: WriteJob, list: ChunkList, temp: Buffer, path: Buffer
         for (let off = 0; off < body.length; ) off += writeSync(fd, body, off, body.length - off);
         written += body.length;
         inflated(body.length);
+        if (written - reported >= PROGRESS_EVERY) {
+          reported = written;
+          parentPort?.postMessage({ seq, notice: { bytes: written } } satisfies WriteProgress);
+        }
       }
       if (written !== job.size) throw tooShortOrLong(job);
       fchmodSync(fd, job.mode);
@@ -103,7 +119,7 @@ function writeChunked(job: WriteJob, list: ChunkList, temp: Buffer, path: Buffer
   return written;
 }
 
-function writeOne(job: WriteJob): WriteOutcome {
+function writeOne(seq: number, job: WriteJob): WriteOutcome {
   if (stopping()) return HERE;
   let raw;
   let list: ChunkList | undefined;
@@ -129,7 +145,7 @@ function writeOne(job: WriteJob): WriteOutcome {
     if (stopping()) return HERE;
     const temp = asBuffer(job.temp);
     const path = asBuffer(job.path);
-    if (list) return { ok: true, bytes: writeChunked(job, list, temp, path) };
+    if (list) return { ok: true, bytes: writeChunked(seq, job, list, temp, path) };
     const file = { temp, path, id: job.id, size: job.size, mode: job.mode, mtime: job.mtime, label: job.label };
     const bytes = writeSmallFileSync(file, raw.body);
     inflated(bytes);
@@ -143,5 +159,5 @@ function writeOne(job: WriteJob): WriteOutcome {
 }
 
 parentPort?.on('message', (request: WriteRequest) => {
-  parentPort?.postMessage({ seq: request.seq, results: request.files.map(writeOne) } satisfies WriteReply);
+  parentPort?.postMessage({ seq: request.seq, results: request.files.map((job) => writeOne(request.seq, job)) } satisfies WriteReply);
 });

@@ -2,8 +2,7 @@
  * Files written by worker threads, one per core: each reads its file's content from the local store,
  * inflates and verifies it, and writes it through a temporary file renamed into place, all with
  * synchronous calls (file-writer-worker.ts). A restore of many files is otherwise bound to one thread.
- * The semantics are writeFileEntry's; the difference is that `onBytes` is told once, when the file is
- * written.
+ * The semantics are writeFileEntry's, `onBytes` included.
  */
 import { unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -14,7 +13,7 @@ import { Batches, WorkerLanes, workerFileExists } from '../util/worker-lanes.js'
 import { joinPath } from './buffer-path.js';
 import { beforeTempCleanup, trackTemp, untrackTemp } from './pending-temps.js';
 import { SYNC_WRITE_LIMIT } from './small-file.js';
-import { GATE, type SentError, type WorkerSetup, type WriteJob, type WriteOutcome, type WriteReply, type WriteRequest } from './file-writer-protocol.js';
+import { GATE, type SentError, type WorkerSetup, type WriteJob, type WriteOutcome, type WriteProgress, type WriteReply, type WriteRequest } from './file-writer-protocol.js';
 import type { WriteFileEntryOptions } from './write-entry.js';
 
 /** Small files sent to a worker in one message (a message costs more than writing a small file). */
@@ -86,8 +85,8 @@ export class FileWriterThreads {
   }
 
   /**
-   * Writes a file entry as writeFileEntry does (the same temporary name, checks and errors; `onBytes`
-   * once, at the end). Returns the bytes written, or undefined when the file must be written with
+   * Writes a file entry as writeFileEntry does (the same temporary name, checks, errors and
+   * `onBytes`). Returns the bytes written, or undefined when the file must be written with
    * writeFileEntry instead (a worker failed).
    */
   async write(options: WriteFileEntryOptions): Promise<number | undefined> {
@@ -97,7 +96,7 @@ export class FileWriterThreads {
     let outcome: WriteOutcome;
     try {
       const job: WriteJob = { id: entry.id, size: entry.size, mode: entry.mode, mtime: entry.mtime, temp, path: options.path, label: options.label };
-      outcome = FileWriterThreads.isSmall(entry.size) ? await this.batches.add(job) : await this.one(job);
+      outcome = FileWriterThreads.isSmall(entry.size) ? await this.batches.add(job) : await this.one(job, options.onBytes);
       if (!outcome.ok && 'here' in outcome) {
         // A worker that failed may have left the file half written.
         try {
@@ -117,10 +116,11 @@ export class FileWriterThreads {
     throw raise(outcome.error);
   }
 
-  /** A file written in a request of its own. */
-  private async one(job: WriteJob): Promise<WriteOutcome> {
+  /** A file written in a request of its own, its progress told to `onBytes` as it goes. */
+  private async one(job: WriteJob, onBytes: ((bytes: number) => void) | undefined): Promise<WriteOutcome> {
+    const notice = onBytes ? (n: unknown) => onBytes((n as WriteProgress['notice']).bytes) : undefined;
     try {
-      const reply = await this.lanes.send({ seq: this.lanes.next(), files: [job] }, [], job.size + FILE_COST);
+      const reply = await this.lanes.send({ seq: this.lanes.next(), files: [job] }, [], job.size + FILE_COST, notice);
       return reply.results[0] ?? { ok: false, here: true };
     } catch {
       return { ok: false, here: true };

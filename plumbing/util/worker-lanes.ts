@@ -28,10 +28,16 @@ export interface WorkerLanesOptions<Reply> {
   failed(err: Error): Reply;
 }
 
+/** A message a worker sends while it works on a request, before its reply: `{ seq, notice }`. */
+export interface Notice {
+  seq: number;
+  notice: unknown;
+}
+
 /** Worker threads running the same code, each request going to the least loaded one. */
 export class WorkerLanes<Request extends { seq: number }, Reply extends { seq: number }> {
   private readonly lanes: Lane[] = [];
-  private readonly waiting = new Map<number, { cost: number; resolve: (reply: Reply) => void }>();
+  private readonly waiting = new Map<number, { cost: number; resolve: (reply: Reply) => void; notice?: (notice: unknown) => void }>();
   private seq = 0;
   private failure: Error | undefined;
 
@@ -49,7 +55,11 @@ export class WorkerLanes<Request extends { seq: number }, Reply extends { seq: n
       ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
     });
     const lane: Lane = { worker, load: 0 };
-    worker.on('message', (reply: Reply) => {
+    worker.on('message', (reply: Reply | Notice) => {
+      if ('notice' in reply) {
+        this.waiting.get(reply.seq)?.notice?.(reply.notice);
+        return;
+      }
       const done = this.waiting.get(reply.seq);
       this.waiting.delete(reply.seq);
       if (done) {
@@ -75,14 +85,14 @@ export class WorkerLanes<Request extends { seq: number }, Reply extends { seq: n
 
   /**
    * Sends a request (numbered with `next`) to the worker with the least `cost` (default 1 per request)
-   * outstanding; rejects once a worker has failed.
+   * outstanding; rejects once a worker has failed. `notice` is told of the request's notices.
    */
-  send(request: Request, transfer: ArrayBuffer[] = [], cost = 1): Promise<Reply> {
+  send(request: Request, transfer: ArrayBuffer[] = [], cost = 1, notice?: (notice: unknown) => void): Promise<Reply> {
     if (this.failure) return Promise.reject(new StrataError('INTERNAL', `worker thread failed: ${this.failure.message}`, { cause: this.failure }));
     const lane = this.lanes.reduce((a, b) => (b.load < a.load ? b : a));
     lane.load += cost;
     return new Promise((resolve) => {
-      this.waiting.set(request.seq, { cost, resolve });
+      this.waiting.set(request.seq, notice ? { cost, resolve, notice } : { cost, resolve });
       lane.worker.postMessage(request, transfer);
     });
   }

@@ -1,6 +1,6 @@
 /**
  * The dispatch machinery shared by the worker-thread pools, with real worker threads running a small
- * script: requests go to the least loaded worker by cost, a failed worker answers what was waiting
+ * script: requests go to the least loaded worker by cost, notices reach their request's listener, a failed worker answers what was waiting
  * with the fallback reply and later sends reject, and batches are sent full or at the end of a turn.
  */
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ interface Req {
   wait?: number;
   items?: number[];
   crash?: boolean;
+  notices?: number;
 }
 interface Rep {
   seq: number;
@@ -24,6 +25,7 @@ const SCRIPT = `
 const { parentPort, threadId } = require('node:worker_threads');
 parentPort.on('message', (r) => {
   if (r.crash) throw new Error('boom');
+  for (let i = 1; i <= (r.notices ?? 0); i++) parentPort.postMessage({ seq: r.seq, notice: i });
   setTimeout(() => parentPort.postMessage({ seq: r.seq, thread: threadId, doubled: (r.items ?? []).map((x) => x * 2) }), r.wait ?? 0);
 });`;
 const url = new URL(`data:text/javascript,${encodeURIComponent(`import { createRequire } from 'node:module'; const require = createRequire('file:///'); ${SCRIPT}`)}`);
@@ -50,6 +52,24 @@ describe('WorkerLanes', () => {
       const b = l.send({ seq: l.next(), items: [5] });
       expect((await a).doubled).toEqual([2, 4]);
       expect((await b).doubled).toEqual([10]);
+    } finally {
+      await l.close();
+    }
+  });
+
+  it("a request's notices reach its listener before its reply", async () => {
+    const l = lanes(1);
+    try {
+      const seen: unknown[] = [];
+      const other: unknown[] = [];
+      const [reply] = await Promise.all([
+        l.send({ seq: l.next(), notices: 3, items: [4] }, [], 1, (n) => seen.push(n)),
+        l.send({ seq: l.next(), notices: 2 }, [], 1, (n) => other.push(n)),
+        l.send({ seq: l.next(), notices: 2 }),
+      ]);
+      expect(reply.doubled).toEqual([8]);
+      expect(seen).toEqual([1, 2, 3]);
+      expect(other).toEqual([1, 2]);
     } finally {
       await l.close();
     }
