@@ -27,8 +27,7 @@ import { TEMP_FLAGS, fsSeconds, writeSmallFileSync } from './small-file.js';
 
 const { root, gate } = workerData as WorkerSetup;
 const backend = new LocalBackend(root, { syncIo: true });
-/** Called with the bytes inflated once they are written (garbage then). */
-const inflated = gcPacer(8 * 1024 * 1024);
+const gc = gcPacer(8 * 1024 * 1024);
 /**
  * Files up to this size are inflated into a buffer of their size (see inflateRawSync); a larger
  * file's object is surely a chunk list (chunks are at most 4 MiB by default), which is small.
@@ -91,11 +90,12 @@ function writeChunked(seq: number, job: WriteJob, list: ChunkList, temp: Buffer,
     try {
       for (const ref of list.chunks) {
         if (stopping()) throw STOPPED;
+        gc.collectIfDue();
         const body = readChunk(job, ref);
         if (written + body.length > job.size) throw tooShortOrLong(job);
         for (let off = 0; off < body.length; ) off += writeSync(fd, body, off, body.length - off);
         written += body.length;
-        inflated(body.length);
+        gc.allocated(body.length);
         if (written - reported >= PROGRESS_EVERY) {
           reported = written;
           parentPort?.postMessage({ seq, notice: { bytes: written } } satisfies WriteProgress);
@@ -121,6 +121,7 @@ function writeChunked(seq: number, job: WriteJob, list: ChunkList, temp: Buffer,
 
 function writeOne(seq: number, job: WriteJob): WriteOutcome {
   if (stopping()) return HERE;
+  gc.collectIfDue();
   let raw;
   let list: ChunkList | undefined;
   try {
@@ -148,7 +149,7 @@ function writeOne(seq: number, job: WriteJob): WriteOutcome {
     if (list) return { ok: true, bytes: writeChunked(seq, job, list, temp, path) };
     const file = { temp, path, id: job.id, size: job.size, mode: job.mode, mtime: job.mtime, label: job.label };
     const bytes = writeSmallFileSync(file, raw.body);
-    inflated(bytes);
+    gc.allocated(bytes);
     return { ok: true, bytes };
   } catch (err) {
     return err === STOPPED ? HERE : { ok: false, error: send(err) };

@@ -7,15 +7,30 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-export function gcPacer(every: number): (bytes: number) => void {
+export interface GcPacer {
+  /** Counts bytes allocated in buffers that are (or soon will be) garbage. */
+  allocated(bytes: number): void;
+  /**
+   * Collects if `every` bytes were counted since the last collection. Call it where no counted buffer
+   * is still referenced (between files, say): one still alive would survive into the old generation,
+   * which is collected far less often.
+   */
+  collectIfDue(): void;
+}
+
+export function gcPacer(every: number): GcPacer {
   setFlagsFromString('--expose-gc');
   const collect = runInNewContext('gc') as ((options?: { type: 'minor' | 'major'; execution: 'sync' }) => void) | undefined;
   let since = 0;
-  return (bytes) => {
-    since += bytes;
-    if (since >= every && collect) {
-      since = 0;
-      collect({ type: 'minor', execution: 'sync' });
-    }
+  return {
+    allocated(bytes) {
+      since += bytes;
+    },
+    collectIfDue() {
+      if (since >= every && collect) {
+        since = 0;
+        collect({ type: 'minor', execution: 'sync' });
+      }
+    },
   };
 }
