@@ -808,17 +808,23 @@ describe('restore: many files (written by worker threads)', () => {
     return { dir, contents };
   }
 
-  it('a damaged and a missing object are named with their codes; every other file is exact, with mode and mtime', () => {
+  it('damaged and missing objects are named with their codes; every other file is exact, with mode and mtime', () => {
     const { dir, contents } = manyFiles();
     snap(dir);
     const before = state(dir);
     const corrupt = 'd1/sub1/f7.txt';
     const missing = 'd4/sub0/f100.txt';
+    const chunked = 'media/chunked.bin';
     const corruptId = blobId(contents.get(corrupt) as Buffer);
     const missingId = blobId(contents.get(missing) as Buffer);
-    // A valid zlib stream of other bytes: the id check fails.
-    rmSync(objectPath(dir, corruptId));
-    writeFileSync(objectPath(dir, corruptId), deflateSync(Buffer.from(`blob 5\0wrong`)));
+    const list = JSON.parse(cliOk(join(dir, '.strata'), ['cat-file', '--raw', `main:${chunked}`])) as { chunks: Array<{ id: string }> };
+    expect(list.chunks.length).toBeGreaterThan(2);
+    const chunkId = (list.chunks[1] as { id: string }).id;
+    // Valid zlib streams of other bytes: the id check fails (for the chunk, after the first chunk is written).
+    for (const id of [corruptId, chunkId]) {
+      rmSync(objectPath(dir, id));
+      writeFileSync(objectPath(dir, id), deflateSync(Buffer.from(`blob 5\0wrong`)));
+    }
     rmSync(objectPath(dir, missingId));
 
     const out = fresh('out');
@@ -830,20 +836,22 @@ describe('restore: many files (written by worker threads)', () => {
     expect(s.damaged.map((d) => ({ path: d.path, code: d.code, id: d.id }))).toEqual([
       { path: corrupt, code: 'OBJECT_CORRUPT', id: corruptId },
       { path: missing, code: 'OBJECT_MISSING', id: missingId },
-    ]);
+      { path: chunked, code: 'OBJECT_CORRUPT', id: chunkId },
+    ].sort((a, b) => (a.path < b.path ? -1 : 1)));
+    const damaged = [corrupt, missing, chunked];
     const files = [...contents.keys()].length;
-    expect(s.written).toBe(files - 2);
-    expect(s.created).toBe(files - 2);
+    expect(s.written).toBe(files - 3);
+    expect(s.created).toBe(files - 3);
     const total = [...contents.values()].reduce((sum, c) => sum + c.length, 0);
-    expect(s.bytes).toBe(total - (contents.get(corrupt) as Buffer).length - (contents.get(missing) as Buffer).length);
+    expect(s.bytes).toBe(total - damaged.reduce((sum, p) => sum + (contents.get(p) as Buffer).length, 0));
 
     const after = state(out);
     const key = (rel: string): string => Buffer.from(rel).toString('hex');
-    expect(after.has(key(corrupt))).toBe(false);
-    expect(after.has(key(missing))).toBe(false);
     const expected = new Map(before);
-    expected.delete(key(corrupt));
-    expected.delete(key(missing));
+    for (const p of damaged) {
+      expect(after.has(key(p))).toBe(false);
+      expected.delete(key(p));
+    }
     // The folders holding the damaged files were written into too: their mtimes are set last all the same.
     expect(after).toEqual(expected);
     expect(paths(out).filter((p) => p.includes('.tmp'))).toEqual([]);
