@@ -21,8 +21,11 @@ const BATCH = 32;
 /** What a file costs a worker beyond its bytes (opening, renaming): weighs the choice of worker. */
 const FILE_COST = 16 * 1024;
 
-/** How long the exiting main thread waits for a worker to finish the file it is writing. */
-const STOP_WAIT_MS = 5000;
+/**
+ * How long the exiting main thread waits for the workers to finish the small file or the chunk each is
+ * writing (milliseconds on a local disk; a worker that died inside never leaves, hence a limit).
+ */
+const STOP_WAIT_MS = 2000;
 
 function raise(sent: SentError): Error {
   if (sent.strata) {
