@@ -27,7 +27,7 @@ import { TEMP_FLAGS, fsSeconds, writeSmallFileSync } from './small-file.js';
 
 const { root, gate } = workerData as WorkerSetup;
 const backend = new LocalBackend(root, { syncIo: true });
-const gc = gcPacer(8 * 1024 * 1024);
+const gc = gcPacer(4 * 1024 * 1024);
 /**
  * Files up to this size are inflated into a buffer of their size (see inflateRawSync); a larger
  * file's object is surely a chunk list (chunks are at most 4 MiB by default), which is small.
