@@ -47,6 +47,7 @@ export { lsTree, type LsTreeOptions, type LsTreeEntry } from './ops/ls-tree.js';
 export { writeTree, type WriteTreeOptions, type WriteTreeResult, type ScanWarning, type ScannedFile, type StoredFile, type WriteTreeProgress } from './ops/write-tree.js';
 export { checkoutTree, type CheckoutTreeOptions, type CheckoutTreeResult } from './ops/checkout-tree.js';
 export { writeFileEntry, writeSymlinkEntry, ensureRealDirectory, setEntryMetadata, fsSeconds, type FileEntryToWrite, type WriteFileEntryOptions, type WriteSymlinkEntryOptions } from './ops/write-entry.js';
+export { FileWriterThreads } from './ops/file-writers.js';
 export { joinPath } from './ops/buffer-path.js';
 export { commitVersion, type CommitVersionOptions, type CommitVersionResult } from './ops/commit-version.js';
 export { updateRef, type UpdateRefOptions, type UpdateRefResult } from './ops/update-ref.js';

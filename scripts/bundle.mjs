@@ -32,6 +32,10 @@ for (const outdir of ['dist/bin', 'dist/bin/chunks']) {
   await build({
     ...common,
     outdir,
-    entryPoints: { 'object-worker': 'plumbing/store/object-worker.ts', 'object-reader-worker': 'plumbing/store/object-reader-worker.ts' },
+    entryPoints: {
+      'object-worker': 'plumbing/store/object-worker.ts',
+      'object-reader-worker': 'plumbing/store/object-reader-worker.ts',
+      'file-writer-worker': 'plumbing/ops/file-writer-worker.ts',
+    },
   });
 }

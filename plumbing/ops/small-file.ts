@@ -6,6 +6,13 @@
 import { closeSync, constants, fchmodSync, futimesSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { StrataError } from '../errors/index.js';
 
+/**
+ * Files up to this size are read and written with synchronous calls where the store reads
+ * synchronously (a local disk): for a small file a thread-pool round trip per call costs more than
+ * the call itself.
+ */
+export const SYNC_WRITE_LIMIT = 256 * 1024;
+
 export const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /**

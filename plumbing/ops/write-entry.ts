@@ -5,7 +5,7 @@
  * rather than written through); metadata is set through a handle opened without following symlinks.
  * Callers check every folder they write into with `ensureRealDirectory` first.
  */
-import { constants, unlinkSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { chmod, lstat, lutimes, mkdir, open, rename, symlink, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { StrataError, hasErrno } from '../errors/index.js';
 import type { ObjectId } from '../format/object-id.js';
@@ -13,42 +13,13 @@ import { readContent } from '../store/file-content.js';
 import { tempFileName } from '../store/process-identity.js';
 import type { Repository } from '../store/repository.js';
 import { joinPath } from './buffer-path.js';
-import { TEMP_FLAGS, fsSeconds, writeSmallFileSync } from './small-file.js';
+import { trackTemp, untrackTemp } from './pending-temps.js';
+import { SYNC_WRITE_LIMIT, TEMP_FLAGS, fsSeconds, writeSmallFileSync } from './small-file.js';
 
 export { fsSeconds } from './small-file.js';
 
 /** Content is written in blocks of at least this many bytes (fewer, larger system calls). */
 const WRITE_BLOCK = 8 * 1024 * 1024;
-
-/**
- * Files up to this size are read and written with synchronous calls where the store reads
- * synchronously (a local disk): for a small file a thread-pool round trip per call costs more than
- * the call itself.
- */
-const SYNC_WRITE_LIMIT = 256 * 1024;
-
-/**
- * Temporary files being written. Removed when the process exits before they are renamed into place
- * (a SIGINT ends the process with process.exit), so an interrupted restore leaves no stray files.
- */
-const pendingTemps = new Set<Buffer>();
-let exitHookInstalled = false;
-
-function trackTemp(path: Buffer): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const temp of pendingTemps) {
-        try {
-          unlinkSync(temp);
-        } catch {
-          // already gone
-        }
-      }
-    });
-  }
-  pendingTemps.add(path);
-}
 
 export interface FileEntryToWrite {
   /** The file object (a blob or a chunk list). */
@@ -95,10 +66,9 @@ export async function writeFileEntry(options: WriteFileEntryOptions): Promise<nu
   try {
     return await writeLargeFile(options, temp);
   } finally {
-    pendingTemps.delete(temp);
+    untrackTemp(temp);
   }
 }
-
 
 /** A file whose content is one blob already read and verified: written with synchronous calls. */
 function writeSmallFile(options: WriteFileEntryOptions, temp: Buffer, body: Buffer): number {
@@ -107,7 +77,7 @@ function writeSmallFile(options: WriteFileEntryOptions, temp: Buffer, body: Buff
   try {
     writeSmallFileSync({ temp, path: options.path, id: entry.id, size: entry.size, mode: entry.mode, mtime: entry.mtime, label: options.label }, body);
   } finally {
-    pendingTemps.delete(temp);
+    untrackTemp(temp);
   }
   options.onBytes?.(body.length);
   return body.length;

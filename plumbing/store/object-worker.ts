@@ -58,7 +58,9 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
         continue;
       }
       try {
-        const strategy = chunking.forFile({ name: path.toString(), size: data.length });
+        // Paths arrive as Uint8Array (a Buffer loses its class on the way): decode the bytes, not the array.
+        const name = Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString();
+        const strategy = chunking.forFile({ name, size: data.length });
         const r = await storeContent({ objects, strategy, source: data, write: true });
         stored(data.length);
         results.push({ ok: true, id: r.id, size: r.size, newObjects: r.newObjects, newStoredBytes: r.newStoredBytes });

@@ -37,11 +37,18 @@ export function checkRaw(id: ObjectId, inflated: Buffer): RawObject {
   }
 }
 
-/** Inflates an object's stored bytes on the calling thread and verifies them against `id`. */
-export function inflateRawSync(id: ObjectId, stored: Uint8Array): RawObject {
+/** Room for an object's header ("blob <size>" and a zero byte) beyond its body, and then some. */
+const HEADER_ROOM = 64;
+
+/**
+ * Inflates an object's stored bytes on the calling thread and verifies them against `id`. With
+ * `bodySize`, the body's likely size, zlib inflates into one buffer of that size instead of pieces of
+ * 16 KiB joined at the end (half the memory and no copy); a wrong guess only costs that.
+ */
+export function inflateRawSync(id: ObjectId, stored: Uint8Array, bodySize?: number): RawObject {
   let inflated: Buffer;
   try {
-    inflated = inflateSync(stored);
+    inflated = bodySize === undefined ? inflateSync(stored) : inflateSync(stored, { chunkSize: bodySize + HEADER_ROOM });
   } catch (err) {
     throw corruptObject(id, `the zlib stream is damaged (${(err as Error).message})`, err);
   }
@@ -50,16 +57,16 @@ export function inflateRawSync(id: ObjectId, stored: Uint8Array): RawObject {
 
 /**
  * Reads, inflates and verifies an object without waiting, where the backend can (undefined where it
- * cannot); throws OBJECT_MISSING or OBJECT_CORRUPT.
+ * cannot); throws OBJECT_MISSING or OBJECT_CORRUPT. `bodySize`: as for inflateRawSync.
  */
-export function readRawSync(backend: StorageBackend, id: ObjectId): RawObject | undefined {
+export function readRawSync(backend: StorageBackend, id: ObjectId, bodySize?: number): RawObject | undefined {
   if (backend.withObjectSync) {
-    const raw = backend.withObjectSync(id, (stored) => inflateRawSync(id, stored));
+    const raw = backend.withObjectSync(id, (stored) => inflateRawSync(id, stored, bodySize));
     if (raw === undefined) throw missingObject(id);
     return raw;
   }
   if (!backend.readObjectSync) return undefined;
   const stored = backend.readObjectSync(id);
   if (stored === undefined) throw missingObject(id);
-  return inflateRawSync(id, stored);
+  return inflateRawSync(id, stored, bodySize);
 }

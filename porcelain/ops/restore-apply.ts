@@ -8,6 +8,7 @@
 import { constants } from 'node:fs';
 import { lutimes, open, rmdir, unlink } from 'node:fs/promises';
 import {
+  FileWriterThreads,
   Semaphore,
   StrataError,
   ensureRealDirectory,
@@ -49,6 +50,13 @@ export interface ApplyContext {
 const SMALL_FILE = 1024 * 1024;
 /** Entries being carried out at once: enough to keep both size classes busy. */
 const ENTRIES_IN_FLIGHT = 32;
+/**
+ * With small files written by worker threads: they hold no memory on this thread while in flight, and
+ * each thread needs a few batches queued to stay busy.
+ */
+const ENTRIES_IN_FLIGHT_THREADS = 256;
+/** Small files to write from which worker threads write them (starting a thread takes some 30 ms). */
+const THREADS_FROM = 64;
 
 /** A problem at a path; `what` (optional) says what was being done there. */
 function problemOf(item: PlanItem, err: unknown, what?: string): PlanProblem {
@@ -59,6 +67,16 @@ function problemOf(item: PlanItem, err: unknown, what?: string): PlanProblem {
     return { item, code: err.code, message, ...(id === undefined ? {} : { id }) };
   }
   return { item, code: 'IO_ERROR', message };
+}
+
+/** The files of the plan to be written that are small enough for the writer threads. */
+function countSmallWrites(node: DirStep): number {
+  let n = 0;
+  for (const c of node.children) {
+    if (c.step === 'dir') n += countSmallWrites(c);
+    else if (c.entry.type !== 'symlink' && (c.decision.action === 'create' || c.decision.action === 'replace') && FileWriterThreads.isSmall(c.entry.size ?? 0)) n++;
+  }
+  return n;
 }
 
 /** Sets a folder's mode through a handle opened without following a symlink. */
@@ -74,11 +92,13 @@ async function chmodFolder(path: Buffer, mode: number): Promise<void> {
 export async function applyPlan(root: DirStep, ctx: ApplyContext): Promise<ApplyTotals> {
   const { repo } = ctx;
   const totals: ApplyTotals = { written: 0, created: 0, replaced: 0, metadataFixed: 0, skipped: 0, unchanged: 0, deleted: 0, directoriesCreated: 0, bytes: 0 };
-  // Every file system operation runs under one of these, so a large plan never opens too many files.
+  // Files are written by worker threads when there are enough small ones to be worth starting those.
+  const writers = countSmallWrites(root) >= THREADS_FROM ? FileWriterThreads.start(repo) : undefined;
+  // Every file system operation on this thread runs under one of these, so a large plan never opens too many files.
   const small = new Semaphore(16);
   const large = new Semaphore(2);
   // Entries started and not finished, across the whole plan: bounds the memory a restore of many files holds.
-  const started = new Semaphore(ENTRIES_IN_FLIGHT);
+  const started = new Semaphore(writers ? ENTRIES_IN_FLIGHT_THREADS : ENTRIES_IN_FLIGHT);
   const fixFolders = ctx.mode === 'always' || ctx.mode === 'if-changed';
   const progress = { files: 0, bytes: 0 };
   const report = (): void => ctx.onProgress?.(progress.files, progress.bytes);
@@ -105,20 +125,21 @@ export async function applyPlan(root: DirStep, ctx: ApplyContext): Promise<Apply
     }
     const size = entry.size ?? 0;
     let last = 0;
-    const written = await (size > SMALL_FILE ? large : small).run(() =>
-      writeFileEntry({
-        repo,
-        dir: step.dir,
-        path: step.path,
-        entry: { id: entry.id, size, mode: entry.mode ?? 0o644, mtime: entry.mtime },
-        label: step.rel,
-        onBytes: (bytes) => {
-          progress.bytes += bytes - last;
-          last = bytes;
-          report();
-        },
-      }),
-    );
+    const options = {
+      repo,
+      dir: step.dir,
+      path: step.path,
+      entry: { id: entry.id, size, mode: entry.mode ?? 0o644, mtime: entry.mtime },
+      label: step.rel,
+      onBytes: (bytes: number) => {
+        progress.bytes += bytes - last;
+        last = bytes;
+        report();
+      },
+    };
+    // A file a worker thread writes opens nothing here: it takes no slot of this thread's semaphores.
+    const threaded = writers ? await writers.write(options) : undefined;
+    const written = threaded ?? (await (size > SMALL_FILE ? large : small).run(() => writeFileEntry(options)));
     totals.bytes += written;
   };
 
@@ -232,6 +253,10 @@ export async function applyPlan(root: DirStep, ctx: ApplyContext): Promise<Apply
     return created || d.action === 'replace';
   };
 
-  await execDir(root);
+  try {
+    await execDir(root);
+  } finally {
+    await writers?.close();
+  }
   return totals;
 }

@@ -26,7 +26,7 @@ describe('the CLI bundle', () => {
       }
     }
     const workers = refs.filter((r) => /worker\.js$/.test(r.target));
-    expect(workers.map((r) => r.target.replace(/.*\//, '')).sort()).toEqual(expect.arrayContaining(['object-reader-worker.js', 'object-worker.js']));
+    expect(workers.map((r) => r.target.replace(/.*\//, '')).sort()).toEqual(expect.arrayContaining(['file-writer-worker.js', 'object-reader-worker.js', 'object-worker.js']));
     expect(refs.filter((r) => !existsSync(r.target)).map((r) => `${r.from} -> ${r.target}`)).toEqual([]);
   });
 });

@@ -778,3 +778,109 @@ describe('restore: a large file', () => {
     expect(readdirSync(join(dir, '.strata/locks'))).toEqual([]);
   });
 });
+
+describe('restore: many files (written by worker threads)', () => {
+  /** The id of a file's content when it is one blob. */
+  const blobId = (content: Buffer): string => createHash('sha256').update(Buffer.concat([Buffer.from(`blob ${content.length}\0`), content])).digest('hex');
+  const objectPath = (dir: string, id: string): string => join(dir, '.strata/objects', id.slice(0, 2), id.slice(2));
+  const MODES = [0o644, 0o755, 0o600, 0o444, 0o640];
+
+  /** 300 small files in 6 folders (mixed modes, distinct mtimes), a 300 KiB one and a chunked 1 MiB one. */
+  function manyFiles(): { dir: string; contents: Map<string, Buffer> } {
+    const dir = project({}, ['--min-chunk', '16K', '--avg-chunk', '64K', '--max-chunk', '256K']);
+    const contents = new Map<string, Buffer>();
+    for (let i = 0; i < 300; i++) {
+      const rel = `d${i % 6}/sub${i % 2}/f${i}.txt`;
+      contents.set(rel, Buffer.concat([Buffer.from(`file ${i}\n`), randomBytes((i * 37) % 9000)]));
+    }
+    contents.set('media/medium.bin', randomBytes(300 * 1024));
+    contents.set('media/chunked.bin', randomBytes(1024 * 1024));
+    let i = 0;
+    for (const [rel, content] of contents) {
+      mkdirSync(join(dir, rel, '..'), { recursive: true });
+      writeFileSync(join(dir, rel), content);
+      chmodSync(join(dir, rel), MODES[i++ % MODES.length] as number);
+    }
+    let ms = MS;
+    const everything = [...state(dir).keys()].map((k) => bpath(dir, Buffer.from(k, 'hex')));
+    everything.sort((a, b) => b.length - a.length);
+    for (const p of everything) touchMs((ms += 3), p);
+    return { dir, contents };
+  }
+
+  it('damaged and missing objects are named with their codes; every other file is exact, with mode and mtime', () => {
+    const { dir, contents } = manyFiles();
+    snap(dir);
+    const before = state(dir);
+    const corrupt = 'd1/sub1/f7.txt';
+    const missing = 'd4/sub0/f100.txt';
+    const chunked = 'media/chunked.bin';
+    const corruptId = blobId(contents.get(corrupt) as Buffer);
+    const missingId = blobId(contents.get(missing) as Buffer);
+    const list = JSON.parse(cliOk(join(dir, '.strata'), ['cat-file', '--raw', `main:${chunked}`])) as { chunks: Array<{ id: string }> };
+    expect(list.chunks.length).toBeGreaterThan(2);
+    const chunkId = (list.chunks[1] as { id: string }).id;
+    // Valid zlib streams of other bytes: the id check fails (for the chunk, after the first chunk is written).
+    for (const id of [corruptId, chunkId]) {
+      rmSync(objectPath(dir, id));
+      writeFileSync(objectPath(dir, id), deflateSync(Buffer.from(`blob 5\0wrong`)));
+    }
+    rmSync(objectPath(dir, missingId));
+
+    const out = fresh('out');
+    const r = runCli(['restore', 'main', out, '--json'], { cwd: dir });
+    expect(r.code, describeResult(r)).toBe(12);
+    const s = summaryOf(r);
+    expect(s.complete).toBe(false);
+    expect(s.failed).toEqual([]);
+    expect(s.damaged.map((d) => ({ path: d.path, code: d.code, id: d.id }))).toEqual([
+      { path: corrupt, code: 'OBJECT_CORRUPT', id: corruptId },
+      { path: missing, code: 'OBJECT_MISSING', id: missingId },
+      { path: chunked, code: 'OBJECT_CORRUPT', id: chunkId },
+    ].sort((a, b) => (a.path < b.path ? -1 : 1)));
+    const damaged = [corrupt, missing, chunked];
+    const files = [...contents.keys()].length;
+    expect(s.written).toBe(files - 3);
+    expect(s.created).toBe(files - 3);
+    const total = [...contents.values()].reduce((sum, c) => sum + c.length, 0);
+    expect(s.bytes).toBe(total - damaged.reduce((sum, p) => sum + (contents.get(p) as Buffer).length, 0));
+
+    const after = state(out);
+    const key = (rel: string): string => Buffer.from(rel).toString('hex');
+    const expected = new Map(before);
+    for (const p of damaged) {
+      expect(after.has(key(p))).toBe(false);
+      expected.delete(key(p));
+    }
+    // The folders holding the damaged files were written into too: their mtimes are set last all the same.
+    expect(after).toEqual(expected);
+    expect(paths(out).filter((p) => p.includes('.tmp'))).toEqual([]);
+  });
+
+  it('SIGINT in the middle: exit 130 and no temporary file left in any folder', async () => {
+    const { dir } = manyFiles();
+    for (let i = 0; i < 3000; i++) {
+      if (i % 100 === 0) mkdirSync(join(dir, `bulk${i / 100}`));
+      writeFileSync(join(dir, `bulk${Math.floor(i / 100)}/b${i}.bin`), randomBytes(8 * 1024));
+    }
+    writeFileSync(join(dir, 'large.bin'), randomBytes(32 * 1024 * 1024));
+    snap(dir);
+    const out = fresh('out');
+    const run = startCli(['restore', 'main', out, '--json'], { cwd: dir, env: { STRATA_PROGRESS_MS: '0' } });
+    // Interrupt once files are being written.
+    await new Promise<void>((resolve) => {
+      run.child.stdout?.on('data', (d: Buffer) => {
+        if (d.toString().includes('"status"')) resolve();
+      });
+      run.child.once('close', () => resolve());
+    });
+    run.kill('SIGINT');
+    const r = await run.done;
+    if (r.code === 0) return; // finished before the signal arrived: nothing to check
+    expect(r.code, describeResult(r)).toBe(130);
+    expect(paths(out).filter((p) => /(^|\/)\.[^/]*\.tmp$/.test(p))).toEqual([]);
+    // What was written is complete.
+    for (const p of paths(out).filter((x) => x.endsWith('.bin') && x.startsWith('bulk'))) expect(readFileSync(join(out, p)).length).toBe(8 * 1024);
+    expect(readdirSync(join(dir, '.strata/locks'))).toEqual([]);
+  });
+});
