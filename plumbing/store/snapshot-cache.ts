@@ -21,7 +21,12 @@ type Entry = [number, number, string, string, string, string, string];
  * The envelope is checked when the cache is read; each entry when it is used (a malformed one is a
  * miss), so that loading a cache of a large folder does not validate every entry up front.
  */
-const CacheJson = z.object({ cacheVersion: z.literal(2), source: z.string(), files: z.record(z.string(), z.unknown()) });
+const CacheJson = z.object({
+  cacheVersion: z.literal(2),
+  source: z.string(),
+  // An object, its entries not looked at here (z.record would visit every key: 25 ms at 20,000 files).
+  files: z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'files must be an object' }),
+});
 const ID = /^[0-9a-f]{64}$/;
 
 function isEntry(value: unknown): value is Entry {

@@ -3,7 +3,7 @@
  * versions, branches and metadata, warnings and exit codes, progress and JSON output, locks.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOk, describeResult, initRepo, makeTempDir, parseErrorLine, runCli, runCliAsync, startCli } from '../helpers/cli.js';
@@ -248,6 +248,33 @@ describe('snapshot: incremental', () => {
     rmSync(join(repo, 'cache'), { recursive: true, force: true });
     const s = snap(dir);
     expect(s.reusedFiles).toBe(0);
+    expect(s.unchanged).toBe(true);
+  });
+
+  it('a damaged cache only means files are read again: a bad envelope all of them, a bad entry its file', () => {
+    const cacheFile = (): string => {
+      const names = readdirSync(join(repo, 'cache')).filter((n) => n.startsWith('snapshot-'));
+      expect(names).toHaveLength(1);
+      return join(repo, 'cache', names[0] as string);
+    };
+    const good = readFileSync(cacheFile(), 'utf8');
+    const parsed = JSON.parse(good) as { files: Record<string, unknown> };
+    const total = Object.keys(parsed.files).length;
+    for (const broken of ['{"cacheVersion":2', JSON.stringify({ ...parsed, files: [] }), JSON.stringify({ ...parsed, cacheVersion: 3 }), 'null']) {
+      writeFileSync(cacheFile(), broken);
+      const s = snap(dir);
+      expect(s.reusedFiles).toBe(0);
+      expect(s.unchanged).toBe(true);
+    }
+    // One malformed entry (a file's): that file alone is read again.
+    const all = snap(dir).reusedFiles;
+    expect(all).toBeGreaterThan(1);
+    const files = JSON.parse(readFileSync(cacheFile(), 'utf8')).files as Record<string, unknown>;
+    expect(Object.keys(files)).toHaveLength(total);
+    const victim = Object.keys(files).find((k) => k.endsWith('.txt')) as string;
+    writeFileSync(cacheFile(), JSON.stringify({ ...parsed, files: { ...files, [victim]: ['not', 'an', 'entry'] } }));
+    const s = snap(dir);
+    expect(s.reusedFiles).toBe(all - 1);
     expect(s.unchanged).toBe(true);
   });
 });
