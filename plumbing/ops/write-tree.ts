@@ -192,14 +192,15 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
   };
 
   /**
-   * Entries being worked on at once, across the whole tree: each takes a slot before it is looked at
-   * and gives it back when done, except that a folder gives it back before going into its entries (so
-   * folders never wait on their own contents). Without this every entry of the tree would start at
-   * once and memory would grow with the number of files.
+   * Entries being worked on at once, across the whole tree: a folder takes a slot for each of its
+   * entries before it starts it (so an entry not yet started costs nothing but its name), and the
+   * entry gives it back when done, except that a folder gives it back before going into its entries
+   * (so folders never wait on their own contents). Without this every entry of the tree would start
+   * at once and memory would grow with the number of files.
    */
   const slots = new Semaphore(ENTRIES_IN_FLIGHT);
+  /** Scans one entry; the caller has taken a slot for it. */
   const entryFor = async (path: Buffer, rel: string, name: Buffer): Promise<Scanned | undefined> => {
-    await slots.acquire();
     let held = true;
     const done = (): void => {
       if (held) slots.release();
@@ -296,12 +297,21 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
       warn({ code: 'UNREADABLE', path: rel || '.', message: `cannot read folder ${rel || '.'}: ${(err as Error).message}` });
       return undefined;
     }
-    const scanned = await Promise.all(
-      names.map((name) => {
-        const childRel = rel === '' ? name.toString('utf8') : `${rel}/${name.toString('utf8')}`;
-        return entryFor(joinPath(path, name), childRel, name);
-      }),
-    );
+    const started: Array<Promise<Scanned | undefined>> = [];
+    let failed = false;
+    for (const name of names) {
+      await slots.acquire();
+      if (failed) {
+        slots.release();
+        break;
+      }
+      const childRel = rel === '' ? name.toString('utf8') : `${rel}/${name.toString('utf8')}`;
+      const entry = entryFor(joinPath(path, name), childRel, name);
+      // A failure stops the folder (Promise.all below rethrows it); until then it is handled here.
+      entry.catch(() => (failed = true));
+      started.push(entry);
+    }
+    const scanned = await Promise.all(started);
     const kept = scanned.filter((e): e is Scanned => e !== undefined);
     const scan = scannedFile(rel, st, 'directory', kept.length);
     if (options.reuse && kept.every((e) => e.reused)) {
