@@ -22,6 +22,27 @@ function nextCut(strategy: ChunkingStrategy, bytes: Buffer, start: number, avail
 }
 
 /**
+ * Windows handed from one `chunkReads` call (with `reuseWindow`) to the next, so that storing many
+ * files one after another does not allocate (and leave to the garbage collector) windows for each.
+ * Keeps at most `keep` windows: as many as files are chunked at once.
+ */
+export class ChunkWindows {
+  private readonly free: Buffer[] = [];
+
+  constructor(private readonly keep: number) {}
+
+  /** A kept window, or undefined. */
+  take(): Buffer | undefined {
+    return this.free.pop();
+  }
+
+  /** Keeps a window nothing refers to any more. */
+  give(window: Buffer): void {
+    if (this.free.length < this.keep) this.free.push(window);
+  }
+}
+
+/**
  * Yields the chunks of the bytes `read` produces, in order. A cut is made only when at least
  * `maxSize` bytes are buffered or the input has ended, so cut points do not depend on how the input
  * arrives. With `reuseWindow`, a consumer that is done with each chunk before it asks for the next
@@ -30,38 +51,45 @@ function nextCut(strategy: ChunkingStrategy, bytes: Buffer, start: number, avail
 export async function* chunkReads(
   read: ReadInto,
   strategy: ChunkingStrategy,
-  options: { reuseWindow?: boolean } = {},
+  options: { reuseWindow?: boolean; windows?: ChunkWindows } = {},
 ): AsyncGenerator<Buffer> {
   const maxSize = strategy.maxSize;
   const capacity = 2 * maxSize;
-  let window = Buffer.allocUnsafeSlow(Math.min(capacity, 1024 * 1024));
+  const windows = options.reuseWindow ? options.windows : undefined;
+  const kept = windows?.take();
+  let window = kept && kept.length <= capacity ? kept : Buffer.allocUnsafeSlow(Math.min(capacity, 1024 * 1024));
   let start = 0;
   let end = 0;
   let ended = false;
-  for (;;) {
-    while (!ended && end - start < maxSize) {
-      if (end === window.length && options.reuseWindow && window.length === capacity) {
-        // The consumer copies each chunk before asking for the next: reuse the window.
-        window.copy(window, 0, start, end);
-        end -= start;
-        start = 0;
-      } else if (end === window.length) {
-        // Never overwrite the window: yielded chunks may still be in use. Move the tail instead.
-        const size = end - start <= window.length / 2 ? window.length : Math.min(capacity, window.length * 2);
-        const next = Buffer.allocUnsafeSlow(Math.max(size, end - start + 1));
-        window.copy(next, 0, start, end);
-        end -= start;
-        start = 0;
-        window = next;
+  try {
+    for (;;) {
+      while (!ended && end - start < maxSize) {
+        if (end === window.length && options.reuseWindow && window.length === capacity) {
+          // The consumer copies each chunk before asking for the next: reuse the window.
+          window.copy(window, 0, start, end);
+          end -= start;
+          start = 0;
+        } else if (end === window.length) {
+          // Never overwrite the window: yielded chunks may still be in use. Move the tail instead.
+          const size = end - start <= window.length / 2 ? window.length : Math.min(capacity, window.length * 2);
+          const next = Buffer.allocUnsafeSlow(Math.max(size, end - start + 1));
+          window.copy(next, 0, start, end);
+          end -= start;
+          start = 0;
+          window = next;
+        }
+        const n = await read(window, end, window.length - end);
+        if (n === 0) ended = true;
+        else end += n;
       }
-      const n = await read(window, end, window.length - end);
-      if (n === 0) ended = true;
-      else end += n;
+      if (end === start) return;
+      const length = nextCut(strategy, window, start, end - start);
+      yield window.subarray(start, start + length);
+      start += length;
     }
-    if (end === start) return;
-    const length = nextCut(strategy, window, start, end - start);
-    yield window.subarray(start, start + length);
-    start += length;
+  } finally {
+    // The consumer copied every chunk: the window can serve the next call.
+    windows?.give(window);
   }
 }
 

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { BigIntStats, Stats } from 'node:fs';
 import { StrataError, hasErrno } from '../errors/index.js';
 import type { TreeEntry } from '../format/tree.js';
+import { ChunkWindows } from '../chunking/stream.js';
 import { storeContent, withFileSource } from '../store/file-content.js';
 import type { ScannedFile } from '../store/scanned-file.js';
 import { chunkingFor, type Repository } from '../store/repository.js';
@@ -76,6 +77,16 @@ interface Scanned {
   reused: boolean;
 }
 
+/** Large files streamed at once. */
+const LARGE_IN_FLIGHT = 2;
+
+/**
+ * Bytes of a large file's chunks on their way to the object workers (plus the one that crosses it).
+ * Two workers keep busy with a few average-size (1 MiB) chunks queued; each queued chunk costs its
+ * transfer buffer, and in the worker its object bytes and zlib output, until it is stored.
+ */
+const POOL_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
+
 /** Files and folders looked at concurrently (bounds memory on folders of any size). */
 const ENTRIES_IN_FLIGHT = 256;
 
@@ -116,7 +127,8 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
   const { repo } = options;
   const chunking = chunkingFor(repo.config);
   const small = new Semaphore(options.concurrency ?? 32);
-  const large = new Semaphore(2);
+  const large = new Semaphore(LARGE_IN_FLIGHT);
+  const windows = new ChunkWindows(LARGE_IN_FLIGHT);
   const warnings: ScanWarning[] = [];
   const totals = { files: 0, reusedFiles: 0, directories: 0, symlinks: 0, bytes: 0, newObjects: 0, newStoredBytes: 0 };
   const warn = (w: ScanWarning): void => {
@@ -166,7 +178,7 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
           strategy: chunking.forFile({ name: path.toString(), size: Number(st.size) }),
           source,
           write: true,
-          ...(pool ? { writeChunk: (chunk: Uint8Array) => pool.storeChunk(chunk), copiesChunks: true } : {}),
+          ...(pool ? { writeChunk: (chunk: Uint8Array) => pool.storeChunk(chunk), copiesChunks: true, inFlight: 1, inFlightBytes: POOL_IN_FLIGHT_BYTES, windows } : {}),
         }),
       );
       count(r);
@@ -192,14 +204,16 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
   };
 
   /**
-   * Entries being worked on at once, across the whole tree: each takes a slot before it is looked at
-   * and gives it back when done, except that a folder gives it back before going into its entries (so
-   * folders never wait on their own contents). Without this every entry of the tree would start at
-   * once and memory would grow with the number of files.
+   * Entries being worked on at once, across the whole tree: a folder takes a slot for each of its
+   * entries before it starts it (so an entry not yet started costs nothing but its name), and the
+   * entry gives it back when done, except that a folder gives it back before going into its entries
+   * (so folders never wait on their own contents). Without this every entry of the tree would start
+   * at once and memory would grow with the number of files. Slots go to the newest taker first, so
+   * the walk finishes the folders it is in before it opens others (each open folder holds its names).
    */
-  const slots = new Semaphore(ENTRIES_IN_FLIGHT);
+  const slots = new Semaphore(ENTRIES_IN_FLIGHT, 'lifo');
+  /** Scans one entry; the caller has taken a slot for it. */
   const entryFor = async (path: Buffer, rel: string, name: Buffer): Promise<Scanned | undefined> => {
-    await slots.acquire();
     let held = true;
     const done = (): void => {
       if (held) slots.release();
@@ -296,12 +310,21 @@ export async function writeTree(options: WriteTreeOptions): Promise<WriteTreeRes
       warn({ code: 'UNREADABLE', path: rel || '.', message: `cannot read folder ${rel || '.'}: ${(err as Error).message}` });
       return undefined;
     }
-    const scanned = await Promise.all(
-      names.map((name) => {
-        const childRel = rel === '' ? name.toString('utf8') : `${rel}/${name.toString('utf8')}`;
-        return entryFor(joinPath(path, name), childRel, name);
-      }),
-    );
+    const started: Array<Promise<Scanned | undefined>> = [];
+    let failed = false;
+    for (const name of names) {
+      await slots.acquire();
+      if (failed) {
+        slots.release();
+        break;
+      }
+      const childRel = rel === '' ? name.toString('utf8') : `${rel}/${name.toString('utf8')}`;
+      const entry = entryFor(joinPath(path, name), childRel, name);
+      // A failure stops the folder (Promise.all below rethrows it); until then it is handled here.
+      entry.catch(() => (failed = true));
+      started.push(entry);
+    }
+    const scanned = await Promise.all(started);
     const kept = scanned.filter((e): e is Scanned => e !== undefined);
     const scan = scannedFile(rel, st, 'directory', kept.length);
     if (options.reuse && kept.every((e) => e.reused)) {

@@ -1,6 +1,6 @@
 import { StrataError } from '../errors/index.js';
 import { open } from 'node:fs/promises';
-import { chunkReads, chunkStream, type ReadInto } from '../chunking/stream.js';
+import { chunkReads, chunkStream, type ChunkWindows, type ReadInto } from '../chunking/stream.js';
 import type { ChunkingStrategy } from '../chunking/strategy.js';
 import type { ChunkRef } from '../format/chunk-list.js';
 import { encodeChunkList } from '../format/chunk-list.js';
@@ -52,12 +52,19 @@ export interface StoreContentOptions {
   writeChunk?: (chunk: Uint8Array) => Promise<ChunkWrite>;
   /** `writeChunk` copies the chunk before it returns, so the chunker may reuse its buffer. */
   copiesChunks?: boolean;
+  /** With `copiesChunks` and a file reader: windows kept for reuse from one file to the next. */
+  windows?: ChunkWindows;
   /**
    * Writes in flight at once, counted in maximum-size chunks: bounds memory at about
    * (inFlight + 2) * maxSize. Smaller chunks (an archive's member headers) may be up to
    * SMALL_IN_FLIGHT times as many, so their round trips overlap. Default 4.
    */
   inFlight?: number;
+  /**
+   * Bytes of chunks in flight at most (beyond the chunk that crosses it); default `inFlight` times
+   * the strategy's maximum chunk size.
+   */
+  inFlightBytes?: number;
   /** Called after each chunk with the bytes consumed so far. */
   onBytes?: (bytes: number) => void;
 }
@@ -105,7 +112,7 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
   let newObjects = 0;
   let newStoredBytes = 0;
   let pendingBytes = 0;
-  const byteLimit = limit * strategy.maxSize;
+  const byteLimit = options.inFlightBytes ?? limit * strategy.maxSize;
   let size = 0;
   let failure: unknown;
 
@@ -139,7 +146,7 @@ export async function storeContent(options: StoreContentOptions): Promise<Stored
     source instanceof Uint8Array
       ? strategy.chunkData(source)
       : 'readInto' in source
-        ? chunkReads(source.readInto, strategy, { reuseWindow: options.copiesChunks ?? false })
+        ? chunkReads(source.readInto, strategy, { reuseWindow: options.copiesChunks ?? false, ...(options.windows ? { windows: options.windows } : {}) })
         : chunkStream(source, strategy);
   for await (const chunk of chunks) {
     if (failure) break;

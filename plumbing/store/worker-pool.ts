@@ -9,8 +9,20 @@ export type { FileResult } from './worker-protocol.js';
 
 /** Files sent to a worker in one message (a message costs far more than storing a small file). */
 const BATCH = 32;
-/** Transfer buffers kept for reuse. */
-const SPARE_BUFFERS = 4;
+/**
+ * Bytes of transfer buffers kept for reuse: enough for the chunks callers keep in flight, so that a
+ * buffer coming back is kept rather than left to the garbage collector (which frees them late).
+ */
+const SPARE_BYTES = 16 * 1024 * 1024;
+/** A worker's young generation, MB (see the constructor). */
+const WORKER_YOUNG_GENERATION_MB = 6;
+/** Reused transfer buffers are whole multiples of this size, so that a spare fits most chunks. */
+const TRANSFER_UNIT = 1024 * 1024;
+
+/** The transfer buffer size for a chunk of `length` bytes. */
+function transferSize(length: number): number {
+  return Math.ceil(length / TRANSFER_UNIT) * TRANSFER_UNIT;
+}
 /** Chunks below this size are gathered into batches (one message for many); larger ones go one by one. */
 const SMALL_CHUNK = 64 * 1024;
 /**
@@ -37,6 +49,7 @@ export class ObjectWorkerPool {
   private readonly files: Batches<Buffer, FileResult>;
   private readonly smallChunks: Batches<Uint8Array, ChunkResult>;
   private readonly spare: ArrayBuffer[] = [];
+  private spareBytes = 0;
 
   private constructor(
     url: URL,
@@ -51,7 +64,9 @@ export class ObjectWorkerPool {
       // A worker holds a few chunks at a time, but also its store's cache of which objects exist,
       // which grows with the repository (about 40 MB at 300,000 objects): the limit is a ceiling
       // against runaway growth, not a budget (at 32 MB, snapshots into such a repository failed).
-      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+      // The young generation holds little that lives (a batch's results, a chunk's reply): V8 would
+      // size it from the old generation's limit (about 24 MB here), all of it resident once used.
+      resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
       failed: (err) => ({ type: 'chunk', seq: -1, ok: false, code: 'INTERNAL', message: err.message, store: true }),
     });
     for (let i = 0; i < initial; i++) this.lanes.add();
@@ -119,16 +134,43 @@ export class ObjectWorkerPool {
       if (!r.ok) throw new StrataError('IO_ERROR', `cannot store a chunk: ${r.message}`);
       return { id: r.id, written: r.written, storedSize: r.storedSize };
     }
-    let data = this.spare.pop();
-    if (!data || data.byteLength < chunk.length) data = new ArrayBuffer(Math.max(chunk.length, 1024 * 1024));
+    const data = this.takeBuffer(chunk.length);
     new Uint8Array(data, 0, chunk.length).set(chunk);
     const reply = await this.lanes.send({ type: 'chunk', seq: this.lanes.next(), data, length: chunk.length }, [data]);
-    if (reply.type === 'chunk' && reply.data && this.spare.length < SPARE_BUFFERS) this.spare.push(reply.data);
+    if (reply.type === 'chunk' && reply.data) this.giveBack(reply.data);
     if (reply.type !== 'chunk' || !reply.ok) {
       const message = reply.type === 'chunk' && !reply.ok ? reply.message : 'unexpected reply';
       throw new StrataError('IO_ERROR', `cannot store a chunk: ${message}`);
     }
     return { id: reply.id, written: reply.written, storedSize: reply.storedSize };
+  }
+
+  /** A transfer buffer for a chunk: the smallest spare that fits, or a new one. */
+  private takeBuffer(length: number): ArrayBuffer {
+    let best = -1;
+    for (let i = 0; i < this.spare.length; i++) {
+      const size = (this.spare[i] as ArrayBuffer).byteLength;
+      if (size >= length && (best < 0 || size < (this.spare[best] as ArrayBuffer).byteLength)) best = i;
+    }
+    if (best < 0) return new ArrayBuffer(transferSize(length));
+    const [data] = this.spare.splice(best, 1) as [ArrayBuffer];
+    this.spareBytes -= data.byteLength;
+    return data;
+  }
+
+  /**
+   * Keeps a transfer buffer that came back; beyond SPARE_BYTES the smallest spares go (larger ones
+   * fit more chunks).
+   */
+  private giveBack(data: ArrayBuffer): void {
+    this.spare.push(data);
+    this.spareBytes += data.byteLength;
+    while (this.spareBytes > SPARE_BYTES) {
+      let smallest = 0;
+      for (let i = 1; i < this.spare.length; i++) if ((this.spare[i] as ArrayBuffer).byteLength < (this.spare[smallest] as ArrayBuffer).byteLength) smallest = i;
+      const [dropped] = this.spare.splice(smallest, 1) as [ArrayBuffer];
+      this.spareBytes -= dropped.byteLength;
+    }
   }
 
   /** Stops the workers. */

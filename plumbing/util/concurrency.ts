@@ -1,11 +1,18 @@
-/** A counting semaphore: at most `limit` tasks run at once. */
+/**
+ * A counting semaphore: at most `limit` tasks run at once. Waiting takers get slots in the order
+ * they asked (`fifo`, the default) or newest first (`lifo`: a walk of a tree whose folders take slots
+ * for their entries then finishes the folders it is in before it starts others).
+ */
 export class Semaphore {
   private active = 0;
   /** Waiting takers, first at `head` (a queue: Array.shift would make a long wait quadratic). */
   private waiting: Array<() => void> = [];
   private head = 0;
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly order: 'fifo' | 'lifo' = 'fifo',
+  ) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     await this.acquire();
@@ -25,6 +32,10 @@ export class Semaphore {
   release(): void {
     this.active--;
     if (this.head >= this.waiting.length) return;
+    if (this.order === 'lifo') {
+      (this.waiting.pop() as () => void)();
+      return;
+    }
     const next = this.waiting[this.head++] as () => void;
     if (this.head > 1024 && this.head * 2 > this.waiting.length) {
       this.waiting = this.waiting.slice(this.head);

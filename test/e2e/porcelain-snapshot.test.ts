@@ -252,6 +252,7 @@ describe('snapshot: incremental', () => {
   });
 
   it('a damaged cache only means files are read again: a bad envelope all of them, a bad entry its file', () => {
+    snap(dir);
     const cacheFile = (): string => {
       const names = readdirSync(join(repo, 'cache')).filter((n) => n.startsWith('snapshot-'));
       expect(names).toHaveLength(1);
@@ -259,7 +260,7 @@ describe('snapshot: incremental', () => {
     };
     const good = readFileSync(cacheFile(), 'utf8');
     const parsed = JSON.parse(good) as { files: Record<string, unknown> };
-    const total = Object.keys(parsed.files).length;
+    expect(Object.keys(parsed.files).length).toBeGreaterThan(1);
     for (const broken of ['{"cacheVersion":2', JSON.stringify({ ...parsed, files: [] }), JSON.stringify({ ...parsed, cacheVersion: 3 }), 'null']) {
       writeFileSync(cacheFile(), broken);
       const s = snap(dir);
@@ -270,7 +271,6 @@ describe('snapshot: incremental', () => {
     const all = snap(dir).reusedFiles;
     expect(all).toBeGreaterThan(1);
     const files = JSON.parse(readFileSync(cacheFile(), 'utf8')).files as Record<string, unknown>;
-    expect(Object.keys(files)).toHaveLength(total);
     const victim = Object.keys(files).find((k) => k.endsWith('.txt')) as string;
     writeFileSync(cacheFile(), JSON.stringify({ ...parsed, files: { ...files, [victim]: ['not', 'an', 'entry'] } }));
     const s = snap(dir);
