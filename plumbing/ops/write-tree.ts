@@ -85,7 +85,7 @@ const LARGE_IN_FLIGHT = 2;
  * Two workers keep busy with a few average-size (1 MiB) chunks queued; each queued chunk costs its
  * transfer buffer, and in the worker its object bytes and zlib output, until it is stored.
  */
-const POOL_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
+const POOL_IN_FLIGHT_BYTES = 12 * 1024 * 1024;
 
 /** Files and folders looked at concurrently (bounds memory on folders of any size). */
 const ENTRIES_IN_FLIGHT = 256;

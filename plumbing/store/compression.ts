@@ -52,10 +52,12 @@ export function chooseLevel(data: Uint8Array, configured: number): number {
 /**
  * Output buffer size for one zlib call. Node's default (16 KiB) makes a large object cost hundreds of
  * round trips between the thread pool and JavaScript (measured: 4x slower at level 0 on 4 MiB);
- * sized to the expected output, a call returns in one piece.
+ * sized to the expected output, a call returns in one piece. Small objects get small buffers: the
+ * result is a view of that buffer, which stays allocated as long as the result does (a 64 KiB floor
+ * made every tar header hold 64 KiB until the next collection).
  */
 function outputChunkSize(expected: number): number {
-  return Math.min(Math.max(64 * 1024, expected), 64 * 1024 * 1024);
+  return Math.min(Math.max(1024, expected), 64 * 1024 * 1024);
 }
 
 /** Bodies up to this size are compressed synchronously (a pool round trip costs more); larger ones on the libuv pool, so both cores work. */

@@ -18,18 +18,21 @@ import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 const { root, config } = workerData as { root: string; config: RepoConfig };
 
 /**
- * Each chunk or file leaves buffers behind (the bytes read, the object bytes, the zlib output, which
- * is at least 64 KiB even for a small file). V8 frees their memory only when it collects the small
+ * Each chunk or file leaves buffers behind (the bytes read, the object bytes, the zlib output, sized to
+ * the object). V8 frees their memory only when it collects the small
  * objects that own them, which it does late, so memory would grow far beyond what is in use. A
- * young-generation collection every 2 MiB stored, counting 64 KiB more per object, keeps the
+ * young-generation collection every 2 MiB stored, counting 4 KiB more per object, keeps the
  * process's peak memory bounded (on the 1 GiB porcelain bench data set, every 8 MiB of content alone
  * left the process's peak 20-30 MB higher); each costs well under a millisecond.
  */
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as ((options?: { type: 'minor' | 'major'; execution: 'sync' }) => void) | undefined;
 const GC_EVERY = 2 * 1024 * 1024;
-/** What storing an object leaves behind beyond its size: at least a zlib output buffer (64 KiB). */
-const PER_OBJECT = 64 * 1024;
+/**
+ * What storing an object leaves behind beyond its size (its read buffer, the zlib output sized to
+ * it, small objects): counted so that many tiny objects (an archive's headers) also lead to a collection.
+ */
+const PER_OBJECT = 4 * 1024;
 let sinceGc = 0;
 function stored(bytes: number): void {
   sinceGc += bytes + PER_OBJECT;
