@@ -78,7 +78,7 @@ interface Scanned {
 }
 
 /** Large files streamed at once. */
-const LARGE_IN_FLIGHT = 2;
+const LARGE_IN_FLIGHT = 1;
 
 /**
  * Bytes of a large file's chunks on their way to the object workers (plus the one that crosses it).
