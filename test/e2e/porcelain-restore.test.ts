@@ -207,6 +207,19 @@ function richProject(): { dir: string; big: Buffer } {
   return { dir, big };
 }
 
+/** Restores main into `out`, interrupted with SIGINT once the first progress line shows that files are being written. */
+async function restoreInterrupted(dir: string, out: string): Promise<Awaited<ReturnType<typeof startCli>['done']>> {
+  const run = startCli(['restore', 'main', out, '--json'], { cwd: dir, env: { STRATA_PROGRESS_MS: '0' } });
+  await new Promise<void>((resolve) => {
+    run.child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('"status"')) resolve();
+    });
+    run.child.once('close', () => resolve());
+  });
+  run.kill('SIGINT');
+  return run.done;
+}
+
 describe('restore: whole versions', () => {
   it('round trip: content, modes, mtimes to the millisecond, symlinks, empty folders, odd names', () => {
     const { dir } = richProject();
@@ -761,16 +774,7 @@ describe('restore: a large file', () => {
     writeFileSync(join(dir, 'large.bin'), randomBytes(96 * 1024 * 1024));
     snap(dir);
     const out = fresh('out');
-    const run = startCli(['restore', 'main', out, '--json'], { cwd: dir, env: { STRATA_PROGRESS_MS: '0' } });
-    // Interrupt once the first block has been written.
-    await new Promise<void>((resolve) => {
-      run.child.stdout?.on('data', (d: Buffer) => {
-        if (d.toString().includes('"status"')) resolve();
-      });
-      run.child.once('close', () => resolve());
-    });
-    run.kill('SIGINT');
-    const r = await run.done;
+    const r = await restoreInterrupted(dir, out);
     if (r.code === 0) return; // finished before the signal arrived: nothing to check
     expect(r.code, describeResult(r)).toBe(130);
     expect(parseErrorLine(r.stderr)?.code ?? JSON.parse(r.stderr.trim().split('\n').pop() as string).code).toBe('INTERRUPTED');
@@ -866,16 +870,7 @@ describe('restore: many files (written by worker threads)', () => {
     writeFileSync(join(dir, 'large.bin'), randomBytes(32 * 1024 * 1024));
     snap(dir);
     const out = fresh('out');
-    const run = startCli(['restore', 'main', out, '--json'], { cwd: dir, env: { STRATA_PROGRESS_MS: '0' } });
-    // Interrupt once files are being written.
-    await new Promise<void>((resolve) => {
-      run.child.stdout?.on('data', (d: Buffer) => {
-        if (d.toString().includes('"status"')) resolve();
-      });
-      run.child.once('close', () => resolve());
-    });
-    run.kill('SIGINT');
-    const r = await run.done;
+    const r = await restoreInterrupted(dir, out);
     if (r.code === 0) return; // finished before the signal arrived: nothing to check
     expect(r.code, describeResult(r)).toBe(130);
     expect(paths(out).filter((p) => /(^|\/)\.[^/]*\.tmp$/.test(p))).toEqual([]);
