@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import git from 'isomorphic-git';
+import { isomorphicGit } from './isomorphic-git.js';
 import { StrataError } from '../../plumbing/index.js';
 import { parseLfsPointer } from './lfs.js';
 
@@ -59,7 +59,7 @@ export async function openGitRepository(path: string): Promise<GitRepository> {
 }
 
 async function config(repo: GitRepository, key: string): Promise<unknown> {
-  return git.getConfig({ fs, gitdir: repo.gitdir, path: key });
+  return (await isomorphicGit()).getConfig({ fs, gitdir: repo.gitdir, path: key });
 }
 
 async function checkFormat(repo: GitRepository): Promise<void> {
@@ -82,7 +82,7 @@ async function checkFormat(repo: GitRepository): Promise<void> {
 /** The commit a ref names (peeling nothing), or undefined when it does not exist. */
 export async function readGitRef(repo: GitRepository, ref: string): Promise<string | undefined> {
   try {
-    return await git.resolveRef({ fs, gitdir: repo.gitdir, ref, depth: 1 });
+    return await (await isomorphicGit()).resolveRef({ fs, gitdir: repo.gitdir, ref, depth: 1 });
   } catch (err) {
     if ((err as { code?: string }).code === 'NotFoundError') return undefined;
     throw err;
@@ -129,11 +129,11 @@ async function statusWithIsomorphicGit(repo: GitRepository, worktree: string): P
   const born = head === undefined || (await readGitRef(repo, head)) !== undefined;
   if (!born) {
     // An unborn branch: anything staged is a change.
-    return git.listFiles({ fs, dir: worktree, gitdir: repo.gitdir });
+    return (await isomorphicGit()).listFiles({ fs, dir: worktree, gitdir: repo.gitdir });
   }
   const cache = {};
   const changed: string[] = [];
-  for (const [file, h, w, s] of await git.statusMatrix({ fs, dir: worktree, gitdir: repo.gitdir, cache })) {
+  for (const [file, h, w, s] of await (await isomorphicGit()).statusMatrix({ fs, dir: worktree, gitdir: repo.gitdir, cache })) {
     if ((h === 1 && w === 1 && s === 1) || (h === 0 && w === 2 && s === 0)) continue;
     // isomorphic-git runs no filters: a file checked out by git-lfs differs from its pointer blob.
     if (h === 1 && w === 2 && s === 1 && (await matchesLfsPointer(repo, worktree, file, cache))) continue;
@@ -144,7 +144,7 @@ async function statusWithIsomorphicGit(repo: GitRepository, worktree: string): P
 
 /** Whether HEAD holds `file` as an LFS pointer to exactly the content the work tree has. */
 async function matchesLfsPointer(repo: GitRepository, worktree: string, file: string, cache: object): Promise<boolean> {
-  const { blob } = await git.readBlob({ fs, gitdir: repo.gitdir, oid: await git.resolveRef({ fs, gitdir: repo.gitdir, ref: 'HEAD' }), filepath: file, cache });
+  const { blob } = await (await isomorphicGit()).readBlob({ fs, gitdir: repo.gitdir, oid: await (await isomorphicGit()).resolveRef({ fs, gitdir: repo.gitdir, ref: 'HEAD' }), filepath: file, cache });
   const pointer = parseLfsPointer(blob);
   if (!pointer) return false;
   const path = join(worktree, file);
@@ -178,7 +178,7 @@ export async function updateWorktree(repo: GitRepository, branch: string, from: 
   if (!r.error) return r.status === 0 ? undefined : `git read-tree: ${r.stderr.trim()}`;
   if (!utf8Only) return 'git is not installed, and isomorphic-git cannot check out names that are not UTF-8';
   try {
-    await git.checkout({ fs, dir: worktree, gitdir: repo.gitdir, ref: branch, force: false });
+    await (await isomorphicGit()).checkout({ fs, dir: worktree, gitdir: repo.gitdir, ref: branch, force: false });
     return undefined;
   } catch (err) {
     return `isomorphic-git checkout: ${(err as Error).message}`;

@@ -8,7 +8,7 @@
  * counted. Names git reserves (`.git`) are left out and reported.
  */
 import * as fs from 'node:fs';
-import git from 'isomorphic-git';
+import { isomorphicGit } from './isomorphic-git.js';
 import { Semaphore, StrataError, type Repository, type TreeEntry } from '../../plumbing/index.js';
 import { readStoredContent, streamStoredContent } from '../ops/read-content.js';
 import { EMPTY_TREE_ID, GIT_MODES, encodeGitTree, gitNameProblem, parseGitTree, type GitTreeEntry } from './git-format.js';
@@ -202,6 +202,6 @@ export class TreeExporter {
 
 /** A git object's body (loose or packed), read with isomorphic-git. */
 export async function readGitObject(gitdir: string, oid: string): Promise<Uint8Array> {
-  const r = await git.readObject({ fs, gitdir, oid, format: 'content' });
+  const r = await (await isomorphicGit()).readObject({ fs, gitdir, oid, format: 'content' });
   return r.object as Uint8Array;
 }

@@ -9,7 +9,7 @@
  * Entries get the time of the commit that first brought their tree in this run.
  */
 import * as fs from 'node:fs';
-import git from 'isomorphic-git';
+import { isomorphicGit } from './isomorphic-git.js';
 import { Semaphore, chunkingFor, nameProblem, storeContent, type Repository, type TreeEntry } from '../../plumbing/index.js';
 import { parseGitTree } from './git-format.js';
 import { ATTRIBUTES_FILE, LFS_POINTER_MAX, hasLfsObject, parseLfsPointer, readLfsObject, stripAttributes } from './lfs.js';
@@ -40,7 +40,7 @@ export class TreeImporter {
   }
 
   async read(oid: string): Promise<Uint8Array> {
-    return (await git.readObject({ fs, gitdir: this.gitdir, oid, format: 'content', cache: this.cache })).object as Uint8Array;
+    return (await (await isomorphicGit()).readObject({ fs, gitdir: this.gitdir, oid, format: 'content', cache: this.cache })).object as Uint8Array;
   }
 
   /** The strata tree for a commit's root tree; `time` (ms) for entries first seen now. */

@@ -7,7 +7,7 @@
  * objects, which git ignores and `git gc` removes.
  */
 import * as fs from 'node:fs';
-import git from 'isomorphic-git';
+import { isomorphicGit } from '../git/isomorphic-git.js';
 import { REF_NAMESPACES, StrataError, isValidRefName, withRepoLock, type Repository } from '../../plumbing/index.js';
 import { branchRef, branchTip, loadVersion, resolveVersion, shortBranch, VersionKeeper, type VersionRecord } from './version-list.js';
 import { PINS_REF_PREFIX } from './pins.js';
@@ -160,7 +160,7 @@ async function ancestors(repo: Repository, start: string): Promise<Set<string>> 
 
 async function gitHas(g: GitRepository, oid: string): Promise<boolean> {
   try {
-    await git.readObject({ fs, gitdir: g.gitdir, oid, format: 'deflated' });
+    await (await isomorphicGit()).readObject({ fs, gitdir: g.gitdir, oid, format: 'deflated' });
     return true;
   } catch {
     return false;
@@ -171,7 +171,7 @@ async function gitHas(g: GitRepository, oid: string): Promise<boolean> {
 async function peelToCommit(g: GitRepository, oid: string): Promise<string | undefined> {
   let at = oid;
   for (let depth = 0; depth < 10; depth++) {
-    const obj = await git.readObject({ fs, gitdir: g.gitdir, oid: at, format: 'parsed' }).catch(() => undefined);
+    const obj = await (await isomorphicGit()).readObject({ fs, gitdir: g.gitdir, oid: at, format: 'parsed' }).catch(() => undefined);
     if (obj?.type !== 'tag') return obj?.type === 'commit' ? at : undefined;
     at = (obj.object as { object: string }).object;
   }
@@ -241,7 +241,7 @@ export async function gitExport(options: GitExportOptions): Promise<GitExportRes
         const parentCommit = first === undefined ? undefined : commitOf(first);
         if (first !== undefined && parentCommit !== undefined) {
           const parent = await loadVersion(repo, first);
-          const parentTree = written.get(first)?.tree ?? (await git.readCommit({ fs, gitdir: g.gitdir, oid: parentCommit })).commit.tree;
+          const parentTree = written.get(first)?.tree ?? (await (await isomorphicGit()).readCommit({ fs, gitdir: g.gitdir, oid: parentCommit })).commit.tree;
           // A dry run cannot read trees it did not write: it converts from scratch.
           if (!dryRun || !written.has(first)) hint = await trees.hintFor(g.gitdir, parent.tree, parentTree);
         }

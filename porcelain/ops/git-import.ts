@@ -6,7 +6,7 @@
  * last the mapping shared with `git export` records the pairs, so the next import only adds new commits.
  */
 import * as fs from 'node:fs';
-import git from 'isomorphic-git';
+import { isomorphicGit } from '../git/isomorphic-git.js';
 import { REF_NAMESPACES, StrataError, commitVersion, withRepoLock, type Repository } from '../../plumbing/index.js';
 import { branchRef, shortBranch } from './version-list.js';
 import { GIT_ID, parseIdentLine, splitCommitMessage } from '../git/git-format.js';
@@ -91,9 +91,9 @@ export async function gitImport(options: GitImportOptions): Promise<GitImportRes
   const wanted = options.ref ?? 'HEAD';
   let tip: string;
   try {
-    tip = GIT_ID.test(wanted) ? wanted : await git.resolveRef({ fs, gitdir: g.gitdir, ref: wanted });
-    const obj = await git.readObject({ fs, gitdir: g.gitdir, oid: tip, format: 'parsed', cache });
-    if (obj.type === 'tag') tip = (await git.readTag({ fs, gitdir: g.gitdir, oid: tip, cache })).tag.object;
+    tip = GIT_ID.test(wanted) ? wanted : await (await isomorphicGit()).resolveRef({ fs, gitdir: g.gitdir, ref: wanted });
+    const obj = await (await isomorphicGit()).readObject({ fs, gitdir: g.gitdir, oid: tip, format: 'parsed', cache });
+    if (obj.type === 'tag') tip = (await (await isomorphicGit()).readTag({ fs, gitdir: g.gitdir, oid: tip, cache })).tag.object;
   } catch (err) {
     if ((err as { code?: string }).code !== 'NotFoundError') throw err;
     throw new StrataError('UNKNOWN_REVISION', `the git repository ${g.gitdir} has no ${wanted}${wanted === 'HEAD' ? ' (no commits yet)' : ''}`, { data: { ref: wanted } });
@@ -117,7 +117,7 @@ export async function gitImport(options: GitImportOptions): Promise<GitImportRes
         return;
       }
       state.set(oid, 'open');
-      const obj = await git.readObject({ fs, gitdir: g.gitdir, oid, format: 'content', cache });
+      const obj = await (await isomorphicGit()).readObject({ fs, gitdir: g.gitdir, oid, format: 'content', cache });
       if (obj.type !== 'commit') throw new StrataError('WRONG_KIND', `git object ${oid} is a ${obj.type}, not a commit`, { data: { oid } });
       stack.push({ c: parseCommit(oid, obj.object as Uint8Array), next: 0 });
     };
@@ -177,11 +177,11 @@ export async function gitImport(options: GitImportOptions): Promise<GitImportRes
 
     // Tags: git tags naming imported commits.
     const tags: Array<{ tag: GitImportTag; before: string | undefined }> = [];
-    for (const name of await git.listTags({ fs, gitdir: g.gitdir })) {
+    for (const name of await (await isomorphicGit()).listTags({ fs, gitdir: g.gitdir })) {
       let oid = await readGitRef(g, `refs/tags/${name}`);
       if (oid === undefined) continue;
-      const obj = await git.readObject({ fs, gitdir: g.gitdir, oid, format: 'parsed', cache }).catch(() => undefined);
-      if (obj?.type === 'tag') oid = (await git.readTag({ fs, gitdir: g.gitdir, oid, cache })).tag.object;
+      const obj = await (await isomorphicGit()).readObject({ fs, gitdir: g.gitdir, oid, format: 'parsed', cache }).catch(() => undefined);
+      if (obj?.type === 'tag') oid = (await (await isomorphicGit()).readTag({ fs, gitdir: g.gitdir, oid, cache })).tag.object;
       const v = await versionOf(oid);
       if (v === undefined) continue;
       const tagRef = `${REF_NAMESPACES.tags}${name}`;
@@ -212,7 +212,7 @@ export async function gitImport(options: GitImportOptions): Promise<GitImportRes
         const oid = stack.pop() as string;
         if (seen.has(oid)) continue;
         seen.add(oid);
-        const c = await git.readCommit({ fs, gitdir: g.gitdir, oid, cache });
+        const c = await (await isomorphicGit()).readCommit({ fs, gitdir: g.gitdir, oid, cache });
         for (const p of c.commit.parent) if (!seen.has(p)) stack.push(p);
       }
       alreadyImported = seen.size;
