@@ -4,11 +4,10 @@
  * by the main thread. One of these runs per core, so storing a folder uses every core.
  */
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { computeObjectId } from '../format/object-id.js';
 import type { RepoConfig } from '../format/repo-config.js';
+import { gcPacer } from '../util/gc-pacer.js';
 import { storeContent } from './file-content.js';
 import { LocalBackend } from './local-backend.js';
 import { ObjectStore } from './object-store.js';
@@ -23,23 +22,17 @@ const { root, config } = workerData as { root: string; config: RepoConfig };
  * objects that own them, which it does late, so memory would grow far beyond what is in use. A
  * young-generation collection every 2 MiB stored, counting 4 KiB more per object, keeps the
  * process's peak memory bounded (on the 1 GiB porcelain bench data set, every 8 MiB of content alone
- * left the process's peak 20-30 MB higher); each costs well under a millisecond.
+ * left the process's peak 20-30 MB higher).
  */
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as ((options?: { type: 'minor' | 'major'; execution: 'sync' }) => void) | undefined;
-const GC_EVERY = 2 * 1024 * 1024;
+const gc = gcPacer(2 * 1024 * 1024);
 /**
  * What storing an object leaves behind beyond its size (its read buffer, the zlib output sized to
  * it, small objects): counted so that many tiny objects (an archive's headers) also lead to a collection.
  */
 const PER_OBJECT = 4 * 1024;
-let sinceGc = 0;
 function stored(bytes: number): void {
-  sinceGc += bytes + PER_OBJECT;
-  if (sinceGc >= GC_EVERY && collect) {
-    sinceGc = 0;
-    collect({ type: 'minor', execution: 'sync' });
-  }
+  gc.allocated(bytes + PER_OBJECT);
+  gc.collectIfDue();
 }
 const objects = new ObjectStore(new LocalBackend(root, { syncIo: true }), config.compression.level, true);
 const chunking = chunkingFor(config);

@@ -1,7 +1,8 @@
 /**
- * Young-generation collections paced by the bytes a worker thread has allocated in Buffers. Each
- * inflated object leaves a buffer behind whose memory V8 frees only when it collects the small object
- * that owns it, which it does late: without this a worker's memory grows far beyond what is in use.
+ * Young-generation collections paced by the bytes a worker thread has allocated in Buffers (the object
+ * writers' and the file writers'). Each object read or stored leaves buffers behind whose memory V8
+ * frees only when it collects the small objects that own them, which it does late: without this a
+ * worker's memory grows far beyond what is in use.
  * A collection costs about a millisecond.
  */
 import { setFlagsFromString } from 'node:v8';
